@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const ACTUATION_MODES = ['dry_run', 'enforce'] as const;
+export type ActuationMode = (typeof ACTUATION_MODES)[number];
+
+/**
+ * What happened to a decision:
+ * - `applied`: enforce mode, the target accepted the desired state;
+ * - `dry_run`: decided and recorded, not applied (the default mode);
+ * - `unchanged`: desired equals current, nothing to do;
+ * - `held`: fail-static, the last applied state was kept (stale telemetry, model failure);
+ * - `paused` / `overridden`: an operator paused the target or pinned a value;
+ * - `failed`: the target refused or was unreachable after retries.
+ */
+export const DECISION_OUTCOMES = ['applied', 'dry_run', 'unchanged', 'held', 'paused', 'overridden', 'failed'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** A suppressed change: what the calculation wanted and why it did not happen. */
+export const suppressionSchema = z.object({
+  wanted: z.unknown(),
+  reason: z.string(),
+});
+
+/**
+ * A stored decision (the audit record): `timeMs` is when it was made; tags are `target`,
+ * `policy`, and the subject's tags (service / provider / endpoint).
+ */
+export const decisionBodySchema = z.object({
+  target: z.string(),
+  targetKind: z.string(),
+  policy: z.string(),
+  subject: z.record(z.string(), z.string()),
+  mode: z.enum(ACTUATION_MODES),
+  outcome: z.enum(DECISION_OUTCOMES),
+  /** State read back from the target before deciding, when known. */
+  current: z.unknown().optional(),
+  /** What the policy wants. */
+  desired: z.unknown(),
+  /** Readable reasons, most important first. */
+  reasons: z.array(z.string()),
+  suppressed: z.array(suppressionSchema),
+  error: z.string().optional(),
+});
+export type DecisionBody = z.infer<typeof decisionBodySchema>;

@@ -1,0 +1,103 @@
+import type { RecordBody, RecordKind } from './records/index.js';
+import type { Measurement, RollupAggregate, RollupPoint } from './rollup.js';
+import type { TagFilter, Tags } from './tags.js';
+
+/**
+ * Where rollup points are written. `write` resolves once the points are durable (in the store or
+ * in the spool in front of it): that is what "acknowledged" means everywhere in Headroom. It
+ * rejects with a HeadroomError (`retryable` set) when they are not; callers then refuse the data
+ * upstream (e.g. OTLP 503) rather than pretend.
+ */
+export interface Sink {
+  write(points: readonly RollupPoint[]): Promise<void>;
+}
+
+/** A record kept beside the rollups (forecasts, anomalies, decisions, incidents, silences). */
+export interface StoredRecord<K extends RecordKind = RecordKind> {
+  readonly kind: K;
+  /** Unique within `kind`; writing the same id again replaces the record. */
+  readonly id: string;
+  /** The record's time (epoch ms); must not change when a record with the same id is rewritten. */
+  readonly timeMs: number;
+  /** Indexed tags for filtering; must not change for a given id. */
+  readonly tags: Tags;
+  readonly body: RecordBody<K>;
+}
+
+export interface RecordQuery<K extends RecordKind = RecordKind> {
+  kind: K;
+  /** Inclusive lower bound on timeMs. */
+  from?: number;
+  /** Exclusive upper bound on timeMs. */
+  to?: number;
+  where?: TagFilter;
+  ids?: readonly string[];
+  /** Newest first when 'desc' (the default); at most `limit` records (default 1,000). */
+  order?: 'asc' | 'desc';
+  limit?: number;
+}
+
+export interface RollupQuery {
+  measurement: Measurement;
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+  /** Aggregation step; step starts are aligned to multiples of stepMs since the epoch. */
+  stepMs: number;
+  where?: TagFilter;
+  /** Tag keys to group by; series differing in other tags are merged. Empty: one series. */
+  groupBy?: readonly string[];
+}
+
+/** One group of a rollup query: the groupBy tag values and one aggregate per non-empty step. */
+export interface RollupSeries {
+  tags: Tags;
+  /** Ascending by timeMs; steps with no data are absent. */
+  points: RollupAggregate[];
+}
+
+export interface SeriesInfo {
+  measurement: Measurement;
+  /** The full tag set of the series (including `collector`). */
+  tags: Tags;
+}
+
+export interface SeriesQuery {
+  measurement?: Measurement;
+  where?: TagFilter;
+  /** Only series with points at or after this time (epoch ms), when the store can tell. */
+  from?: number;
+  limit?: number;
+}
+
+export type StoreKind = 'influx' | 'embedded';
+
+export interface StoreHealth {
+  ok: boolean;
+  /** Readable detail ("ping 2 ms", "connection refused"); never contains secrets. */
+  detail: string;
+}
+
+/**
+ * The storage contract (DESIGN.md "Storage"). Two implementations pass one conformance suite
+ * (`test/store-conformance.ts`): InfluxStore and EmbeddedStore.
+ *
+ * Lifecycle: `start()` connects and creates what is missing (database, retention, schema); it
+ * rejects with a readable error when the store cannot be reached. `stop()` flushes pending
+ * writes and is idempotent. Methods may be called concurrently.
+ */
+export interface Store extends Sink {
+  readonly kind: StoreKind;
+  start(signal?: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+  health(): Promise<StoreHealth>;
+
+  queryRollups(query: RollupQuery): Promise<RollupSeries[]>;
+  listSeries(query?: SeriesQuery): Promise<SeriesInfo[]>;
+
+  /** Upserts records by (kind, id). Durable when it resolves. */
+  putRecords(records: readonly StoredRecord[]): Promise<void>;
+  queryRecords<K extends RecordKind>(query: RecordQuery<K>): Promise<StoredRecord<K>[]>;
+  deleteRecords(kind: RecordKind, ids: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,5 @@
+import type { CliCommand } from './command.js';
+import { startCommand } from './start.js';
+
+/** Every `headroom` subcommand, sorted by name. Lazy imports keep `detect` free of tfjs etc. */
+export const COMMANDS: readonly CliCommand[] = [startCommand];

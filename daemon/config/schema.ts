@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { actuatorsConfigSchema } from '../../actuators/config.js';
+import { alertsConfigSchema } from '../../alerts/config.js';
+import { collectorsConfigSchema } from '../../collectors/config.js';
+import { modelsConfigSchema } from '../../models/config.js';
+import { storeConfigSchema } from '../../storage/config.js';
+
+const tlsSchema = z.strictObject({
+  /** PEM certificate chain file. */
+  certFile: z.string().min(1),
+  /** PEM private key file. */
+  keyFile: z.string().min(1),
+});
+
+export const apiConfigSchema = z.strictObject({
+  /** Loopback by default: expose deliberately. */
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535).default(8080),
+  /** Bearer token for read endpoints; when unset, reads are open on loopback only. */
+  readToken: z.string().min(16).optional(),
+  /** Bearer token for mutating endpoints; when unset, mutating endpoints are refused. */
+  adminToken: z.string().min(16).optional(),
+  tls: tlsSchema.optional(),
+  /** Public URL of the dashboard, for links in notifications. */
+  publicUrl: z.url().optional(),
+});
+
+export const logConfigSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** 'pretty' for people at a terminal, 'json' for log shippers; 'auto' picks by TTY. */
+  format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+});
+
+export const telemetryConfigSchema = z.strictObject({
+  /**
+   * OTLP/HTTP traces endpoint for Headroom's own spans (e.g. http://collector:4318/v1/traces).
+   * Unset: no trace export. Never defaults to Headroom's own receiver (no feedback loop).
+   */
+  otlpTracesUrl: z.url().optional(),
+  serviceName: z.string().min(1).default('headroom'),
+});
+
+export const configSchema = z.strictObject({
+  /** This instance's name, written as the `collector` tag; default: the host name. */
+  instance: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
+  /** Where the embedded store, spool, model registry and state live. */
+  dataDir: z.string().min(1).default('./data'),
+  log: logConfigSchema.prefault({}),
+  api: apiConfigSchema.prefault({}),
+  telemetry: telemetryConfigSchema.prefault({}),
+  store: storeConfigSchema.prefault({}),
+  collectors: collectorsConfigSchema.prefault({}),
+  models: modelsConfigSchema.prefault({}),
+  actuators: actuatorsConfigSchema.prefault({}),
+  alerts: alertsConfigSchema.prefault({}),
+});
+
+export type HeadroomConfig = z.infer<typeof configSchema>;
