@@ -52,7 +52,11 @@ export interface Target {
   readonly kind: string;
   readonly controls: readonly ControlKind[];
   /** Current state for the subject, or undefined when the target cannot tell. */
-  read<C extends ControlKind>(control: C, subject: Tags, signal: AbortSignal): Promise<ControlStates[C] | undefined>;
+  read<C extends ControlKind>(
+    control: C,
+    subject: Tags,
+    signal: AbortSignal,
+  ): Promise<ControlStates[C] | undefined>;
   apply(actuation: Actuation, signal: AbortSignal): Promise<void>;
   start?(signal: AbortSignal): Promise<void>;
   stop?(): Promise<void>;

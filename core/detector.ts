@@ -24,7 +24,10 @@ export interface DetectorResult {
 }
 
 /** JSON-serialisable detector state. */
-export type DetectorSnapshot = { readonly detectorId: string; readonly version: number } & Record<string, unknown>;
+export type DetectorSnapshot = { readonly detectorId: string; readonly version: number } & Record<
+  string,
+  unknown
+>;
 
 /**
  * A streaming anomaly detector for one series (DESIGN.md "Models"). `update` receives points one

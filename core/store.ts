@@ -74,7 +74,10 @@ export interface SeriesQuery {
 export type StoreKind = 'influx' | 'embedded';
 
 export interface StoreHealth {
+  /** True when writes are reaching the store itself. */
   ok: boolean;
+  /** 'spooling': the store is unreachable but writes are durable in the spool. */
+  state?: 'ok' | 'spooling' | 'down';
   /** Readable detail ("ping 2 ms", "connection refused"); never contains secrets. */
   detail: string;
 }

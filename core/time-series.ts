@@ -22,7 +22,11 @@ export type ResampleMethod = 'sum' | 'mean' | 'last';
  * without samples become NaN (gaps stay visible rather than being invented). Non-finite input
  * values are ignored.
  */
-export function resample(samples: readonly TimedValue[], stepMs: number, method: ResampleMethod): RegularSeries {
+export function resample(
+  samples: readonly TimedValue[],
+  stepMs: number,
+  method: ResampleMethod,
+): RegularSeries {
   if (!(stepMs > 0)) throw new RangeError(`stepMs must be positive, got ${stepMs}`);
   const finite = samples.filter((s) => Number.isFinite(s.value) && Number.isFinite(s.timeMs));
   if (finite.length === 0) return { startMs: 0, stepMs, values: new Float64Array(0) };

@@ -32,7 +32,11 @@ export const spoolConfigSchema = z.strictObject({
   /** Directory of the spool files; default `<dataDir>/spool`. */
   dir: z.string().optional(),
   /** When the spool holds this many bytes, new writes are refused (and counted). */
-  maxBytes: z.number().int().min(1024).default(1024 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
   /** fsync at most this often while spooling (batched fsync). */
   fsyncIntervalMs: z.number().int().min(1).default(200),
   /** How often to retry the store while spooling. */

@@ -12,7 +12,15 @@ export type ActuationMode = (typeof ACTUATION_MODES)[number];
  * - `paused` / `overridden`: an operator paused the target or pinned a value;
  * - `failed`: the target refused or was unreachable after retries.
  */
-export const DECISION_OUTCOMES = ['applied', 'dry_run', 'unchanged', 'held', 'paused', 'overridden', 'failed'] as const;
+export const DECISION_OUTCOMES = [
+  'applied',
+  'dry_run',
+  'unchanged',
+  'held',
+  'paused',
+  'overridden',
+  'failed',
+] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /** A suppressed change: what the calculation wanted and why it did not happen. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { type z } from 'zod';
 import YAML from 'yaml';
 import { ConfigError } from '../../core/errors.js';
 import { configSchema, type HeadroomConfig } from './schema.js';
@@ -35,7 +35,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<HeadroomCo
     const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       throw new ConfigError(
-        doc.errors.map((e) => `YAML ${e.linePos?.[0] ? `line ${e.linePos[0].line}: ` : ''}${e.message.split('\n')[0]}`),
+        doc.errors.map(
+          (e) => `YAML ${e.linePos?.[0] ? `line ${e.linePos[0].line}: ` : ''}${e.message.split('\n')[0]}`,
+        ),
         source,
       );
     }
