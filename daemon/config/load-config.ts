@@ -35,9 +35,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<HeadroomCo
     const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       throw new ConfigError(
-        doc.errors.map(
-          (e) => `YAML ${e.linePos?.[0] ? `line ${e.linePos[0].line}: ` : ''}${e.message.split('\n')[0]}`,
-        ),
+        doc.errors.map((e) => `YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}`),
         source,
       );
     }

@@ -55,10 +55,14 @@ export class ApiServer implements Component {
     });
     app.get('/metrics', auth.requireRead, (req, res) => options.metricsHandler(req, res));
     const api = express.Router();
-    api.use(express.json({ limit: '256kb' }));
+    // Reads need the read token (or loopback); every mutating call needs the admin token, checked
+    // before the body is even parsed.
     api.use((req, res, next) =>
-      req.method === 'GET' || req.method === 'HEAD' ? auth.requireRead(req, res, next) : next(),
+      req.method === 'GET' || req.method === 'HEAD'
+        ? auth.requireRead(req, res, next)
+        : auth.requireAdmin(req, res, next),
     );
+    api.use(express.json({ limit: '256kb' }));
     options.mountApi(api, auth);
     app.use('/api/v1', api);
     options.mountRoot?.(app, auth);
