@@ -15,6 +15,13 @@ export interface DetectorExplanation {
   readonly component: string;
   /** True while the detector is still learning what normal looks like; the score is then 0. */
   readonly warmingUp?: boolean;
+  /**
+   * True when the point is anomalous but its score was held at 0 because the detector already
+   * alerted on the same incident (one page per incident).
+   */
+  readonly suppressed?: boolean;
+  /** One readable sentence for people, given when the point is anomalous. */
+  readonly detail?: string;
 }
 
 export interface DetectorResult {
@@ -24,7 +31,10 @@ export interface DetectorResult {
 }
 
 /** JSON-serialisable detector state. */
-export type DetectorSnapshot = { readonly detectorId: string; readonly version: number } & Record<string, unknown>;
+export type DetectorSnapshot = { readonly detectorId: string; readonly version: number } & Record<
+  string,
+  unknown
+>;
 
 /**
  * A streaming anomaly detector for one series (DESIGN.md "Models"). `update` receives points one
