@@ -18,6 +18,10 @@ export const detectCommand: CliCommand = {
       .description('score a NAB-format CSV (timestamp,value) and print timestamp,value,anomaly_score')
       .argument('<file>', 'CSV file with a "timestamp,value" header')
       .option('-d, --detector <name>', 'detector to use (default: novelty; see below)')
+      .option(
+        '-w, --warmup-points <n>',
+        "points learnt before scoring (default: NAB's probation, 15% of the rows, at most 750)",
+      )
       .addHelpText(
         'after',
         [
@@ -33,10 +37,16 @@ export const detectCommand: CliCommand = {
           `${EXIT_INVALID_INPUT} invalid CSV content.`,
         ].join('\n'),
       )
-      .action((file: string, opts: { detector?: string }) =>
+      .action((file: string, opts: { detector?: string; warmupPoints?: string }) =>
         run(async () => {
           const { runDetect } = await import('./run-detect.js');
-          return runDetect({ file, detector: opts.detector, stdout: process.stdout, stderr: process.stderr });
+          return runDetect({
+            file,
+            detector: opts.detector,
+            warmupPoints: opts.warmupPoints,
+            stdout: process.stdout,
+            stderr: process.stderr,
+          });
         }),
       );
   },

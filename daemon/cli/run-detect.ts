@@ -15,6 +15,8 @@ import { EXIT_INVALID_INPUT } from './detect.js';
 export interface RunDetectOptions {
   readonly file: string;
   readonly detector?: string;
+  /** Text of --warmup-points; NAB's probation when absent. */
+  readonly warmupPoints?: string;
   readonly stdout: Writable;
   readonly stderr: Writable;
 }
@@ -26,6 +28,13 @@ export async function runDetect(options: RunDetectOptions): Promise<number> {
   if (!isDetectorName(name)) {
     stderr.write(
       `headroom detect: unknown detector "${name}"; known: ${Object.keys(DETECTORS).join(', ')}\n`,
+    );
+    return EXIT.usage;
+  }
+  const warmupOverride = options.warmupPoints === undefined ? undefined : Number(options.warmupPoints);
+  if (warmupOverride !== undefined && !(Number.isInteger(warmupOverride) && warmupOverride >= 0)) {
+    stderr.write(
+      `headroom detect: --warmup-points must be a whole number >= 0, not "${options.warmupPoints}"\n`,
     );
     return EXIT.usage;
   }
@@ -46,7 +55,8 @@ export async function runDetect(options: RunDetectOptions): Promise<number> {
     }
     throw err;
   }
-  const detector = createDetector(name, { warmupPoints: nabWarmupPoints(rows.length) });
+  // The file length is used for one thing only, as NAB's own detectors do: the probation length.
+  const detector = createDetector(name, { warmupPoints: warmupOverride ?? nabWarmupPoints(rows.length) });
   const lines: string[] = new Array<string>(rows.length + 1);
   lines[0] = 'timestamp,value,anomaly_score';
   for (let i = 0; i < rows.length; i++) {

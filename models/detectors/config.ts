@@ -8,8 +8,12 @@ export const noveltyConfigSchema = z.strictObject({
   warmupPoints: z.number().int().min(0).default(500),
   /** Score at which a point counts as an alert (starts suppression). */
   alertScore: z.number().gt(0).lt(1).default(0.5),
-  /** Envelope shrink per point; 0 keeps the whole history (ends move by decay/2 of the width). */
-  envelopeDecay: z.number().min(0).max(0.01).default(0),
+  /**
+   * Envelope shrink per point (each end moves in by decay/2 of the width), so extremes not
+   * revisited are forgotten with a half-life of about ln 2 / decay points (1e-5: ~69k points,
+   * 8 days at 10 s, 240 days at 5 min). 0 keeps the whole history.
+   */
+  envelopeDecay: z.number().min(0).max(0.01).default(1e-5),
   value: z
     .strictObject({
       /** A value beyond every value seen by this fraction of their range scores alertScore. */
@@ -33,7 +37,7 @@ export const noveltyConfigSchema = z.strictObject({
       maxBins: z.number().int().min(4).max(10_000).default(288),
       /** Weight of the newest period in each phase bin's typical value. */
       alpha: z.number().gt(0).max(1).default(0.1),
-      tolerance: z.number().gt(0).default(0.05),
+      tolerance: z.number().gt(0).default(0.2),
       /** Periods of history before residuals are learnt, and before they are scored. */
       learnAfterPeriods: z.number().min(1).default(2),
       scoreAfterPeriods: z.number().min(1).default(4),
@@ -50,6 +54,8 @@ export const noveltyConfigSchema = z.strictObject({
 });
 
 export type NoveltyConfig = z.infer<typeof noveltyConfigSchema>;
+/** What a caller may pass: any subset, defaults filled in by the schema. */
+export type NoveltyOptions = z.input<typeof noveltyConfigSchema>;
 
 /** Settings of the `windowed-gaussian` baseline (NAB's reference detector). */
 export const windowedGaussianConfigSchema = z.strictObject({
@@ -61,6 +67,7 @@ export const windowedGaussianConfigSchema = z.strictObject({
 });
 
 export type WindowedGaussianConfig = z.infer<typeof windowedGaussianConfigSchema>;
+export type WindowedGaussianOptions = z.input<typeof windowedGaussianConfigSchema>;
 
 /** One detector per series: its registry name and its settings. */
 export const detectorConfigSchema = z.discriminatedUnion('type', [

@@ -1,12 +1,14 @@
 import type { Detector, DetectorInput, DetectorResult, DetectorSnapshot } from '../../core/detector.js';
 import { AlertSuppressor } from './alert-suppressor.js';
-import { noveltyConfigSchema, type NoveltyConfig } from './config.js';
+import { noveltyConfigSchema, type NoveltyConfig, type NoveltyOptions } from './config.js';
 import { Envelope } from './envelope.js';
 import { SeasonalProfile } from './seasonal-profile.js';
 import { checkSnapshotHeader, decodeNumber, encodeNumber, field } from './snapshot-codec.js';
 
 const ID = 'novelty';
 const VERSION = 1;
+/** Points an envelope must hold before its exceedances are scored. */
+const MIN_ENVELOPE_POINTS = 10;
 
 /** Which statistic left its envelope (`none` when all stayed inside). */
 export type NoveltyComponent = 'value-range' | 'mean-shift' | 'seasonal' | 'none';
@@ -42,8 +44,8 @@ export class NoveltyDetector implements Detector {
   private points = 0;
   private mean = Number.NaN;
 
-  constructor(config: Partial<NoveltyConfig> = {}) {
-    this.config = noveltyConfigSchema.parse(config);
+  constructor(options: NoveltyOptions = {}) {
+    this.config = noveltyConfigSchema.parse(options);
     const c = this.config;
     this.valueEnvelope = new Envelope(c.envelopeDecay);
     this.meanEnvelope = new Envelope(c.envelopeDecay);
@@ -72,8 +74,15 @@ export class NoveltyDetector implements Detector {
     const elapsedPeriods = this.profile.elapsedMs(t) / c.seasonal.periodMs;
     const minWidth = this.minWidth();
 
-    const rValue = Math.abs(this.valueEnvelope.exceedance(x, minWidth)) / c.value.tolerance;
-    const rMean = Math.abs(this.meanEnvelope.exceedance(mean, minWidth)) / c.mean.tolerance;
+    // An envelope of a handful of points says nothing yet: too little history is not an anomaly.
+    const rValue =
+      this.valueEnvelope.size >= MIN_ENVELOPE_POINTS
+        ? Math.abs(this.valueEnvelope.exceedance(x, minWidth)) / c.value.tolerance
+        : 0;
+    const rMean =
+      this.meanEnvelope.size >= Math.max(MIN_ENVELOPE_POINTS, c.mean.settlePoints)
+        ? Math.abs(this.meanEnvelope.exceedance(mean, minWidth)) / c.mean.tolerance
+        : 0;
     const seasonalScored = elapsedPeriods >= c.seasonal.scoreAfterPeriods && Number.isFinite(residual);
     const rSeasonal = seasonalScored
       ? Math.abs(this.seasonalEnvelope.exceedance(residual, minWidth)) / c.seasonal.tolerance
