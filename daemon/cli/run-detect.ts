@@ -71,8 +71,11 @@ export async function runDetect(options: RunDetectOptions): Promise<number> {
   return EXIT.ok;
 }
 
-/** Nine decimals, trailing zeros dropped; anything not a finite number in [0, 1] is clamped. */
+/**
+ * The shortest text that reads back as the same double (JavaScript's own), so that NAB's
+ * threshold search sees every distinction the detector made (rounding would merge scores just
+ * below 1); anything not a finite number in [0, 1] is clamped.
+ */
 export function formatScore(score: number): string {
-  const s = Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
-  return s.toFixed(9).replace(/\.?0+$/, '');
+  return String(Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0);
 }
