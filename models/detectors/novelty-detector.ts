@@ -113,7 +113,8 @@ export class NoveltyDetector implements Detector {
       return { score: 0, explanation: { observed: x, ...band, component, warmingUp: true } };
     }
     const kr = r * this.rAlert;
-    const raw = kr === Infinity ? 1 : kr / (1 + kr);
+    // Overflowing inputs (|x| near 1e308) may make r infinite or NaN; neither may reach the output.
+    const raw = kr === Infinity ? 1 : kr >= 0 ? kr / (1 + kr) : 0;
     const score = this.suppressor.filter(raw);
     if (raw < c.alertScore) return { score, explanation: { observed: x, ...band, component } };
     return {
