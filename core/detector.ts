@@ -15,6 +15,13 @@ export interface DetectorExplanation {
   readonly component: string;
   /** True while the detector is still learning what normal looks like; the score is then 0. */
   readonly warmingUp?: boolean;
+  /**
+   * True when the point is anomalous but its score was held at 0 because the detector already
+   * alerted on the same incident (one page per incident).
+   */
+  readonly suppressed?: boolean;
+  /** One readable sentence for people, given when the point is anomalous. */
+  readonly detail?: string;
 }
 
 export interface DetectorResult {
