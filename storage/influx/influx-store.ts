@@ -107,6 +107,7 @@ export class InfluxStore implements Store {
         cause: err,
       });
     }
+    clearInterval(this.backfillTimer);
     this.backfillTimer = setInterval(() => {
       this.downsampler.runPending().catch((err: unknown) => {
         this.logger.warn({ err: errorMessage(err) }, 'downsampling late points failed; will retry');
