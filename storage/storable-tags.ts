@@ -39,8 +39,25 @@ export function assertTagKey(key: string): void {
   }
 }
 
+/**
+ * Producers reuse one tags object per series for every point, so the stored form is remembered
+ * per object: validating a 10,000-series flush then costs a lookup per point. (Tags are readonly;
+ * a producer that mutated one after writing it would have to pass a new object.)
+ */
+const storedForm = new WeakMap<Tags, Readonly<Record<string, string>>>();
+
 /** Tags as stored: keys checked and sorted, values made storable, empty values dropped. */
-export function storableTags(tags: Tags): Record<string, string> {
+export function storableTags(tags: Tags): Readonly<Record<string, string>> {
+  const known = storedForm.get(tags);
+  if (known) return known;
+  const out = computeStorableTags(tags);
+  storedForm.set(tags, out);
+  // The stored form is its own stored form: validating it again (spool replay, wrappers) is free.
+  storedForm.set(out, out);
+  return out;
+}
+
+function computeStorableTags(tags: Tags): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(tags).sort()) {
     const value = tags[key];
@@ -48,7 +65,7 @@ export function storableTags(tags: Tags): Record<string, string> {
     assertTagKey(key);
     out[key] = storableTagValue(value);
   }
-  return out;
+  return Object.freeze(out);
 }
 
 /**

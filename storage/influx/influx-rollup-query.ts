@@ -5,7 +5,14 @@ import type { RollupQuery, RollupSeries, SeriesInfo, SeriesQuery } from '../../c
 import { RollupGroups } from '../rollup-groups.js';
 import { assertTagKey, filterMatchesNothing, storableFilter } from '../storable-tags.js';
 import { runQuery, type InfluxConnection, type InfluxResult } from './influx-connection.js';
-import { CQ_RESAMPLE_FOR_MS, DOWNSAMPLE_STEP_MS, DOWNSAMPLED_RP, RAW_RP } from './influx-schema.js';
+import {
+  CQ_RESAMPLE_FOR_MS,
+  DOWNSAMPLE_STEP_MS,
+  DOWNSAMPLED_BUCKET_REGEX,
+  DOWNSAMPLED_RP,
+  RAW_BUCKET_REGEX,
+  RAW_RP,
+} from './influx-schema.js';
 import type { InfluxDownsampler } from './influx-downsampler.js';
 import { ident, tagConditions, timeRange, where } from './influxql.js';
 import { parseSeriesKey } from './line-protocol.js';
@@ -66,7 +73,8 @@ export async function queryInfluxRollups(
     if (part.rp === DOWNSAMPLED_RP) await ctx.downsampler.catchUp(part.fromMs, part.toMs);
     const q =
       `SELECT sum("count") AS "count", sum("errors") AS "errors", sum("duration_sum_ms") AS "duration_sum_ms", ` +
-      `max("duration_max_ms") AS "duration_max_ms", sum(/^h[0-9]+$/) ` +
+      `max("duration_max_ms") AS "duration_max_ms", ` +
+      `sum(${part.rp === DOWNSAMPLED_RP ? DOWNSAMPLED_BUCKET_REGEX : RAW_BUCKET_REGEX}) ` +
       `FROM ${ident(ctx.database)}.${ident(part.rp)}.${ident(query.measurement)}` +
       where([...timeRange(part.fromMs, part.toMs), ...tagConditions(filter)]) +
       ` GROUP BY time(${query.stepMs}ms)${groupBy.map((k) => `, ${ident(k)}`).join('')} fill(none)`;
@@ -83,7 +91,7 @@ export async function queryInfluxRollups(
   return groups.result();
 }
 
-/** Maps a result row (time, count, errors, sums, max, sum_h<i>…) to an aggregate. */
+/** Maps a result row (time, count, errors, sums, max, sum_h<i> or sum_sum_h<i>…) to an aggregate. */
 function columnReader(columns: readonly string[]): (row: readonly unknown[]) => RollupAggregate | undefined {
   const at = (name: string): number => columns.indexOf(name);
   const [time, count, errors, sum, max] = [
@@ -95,7 +103,7 @@ function columnReader(columns: readonly string[]): (row: readonly unknown[]) => 
   ].map(at);
   const buckets: [number, number][] = [];
   columns.forEach((c, i) => {
-    const m = /^sum_h(\d+)$/.exec(c);
+    const m = /^sum_(?:sum_)?h(\d+)$/.exec(c);
     if (m) buckets.push([i, Number(m[1])]);
   });
   const num = (row: readonly unknown[], i: number | undefined): number =>

@@ -33,7 +33,22 @@ function float(v: number): string {
   return String(v);
 }
 
+/** Series keys per (frozen, stored-form) tags object and measurement; see storableTags. */
+const keys = new WeakMap<Tags, Map<string, string>>();
+
 function seriesKey(measurement: string, tags: Tags): string {
+  let byMeasurement = keys.get(tags);
+  let key = byMeasurement?.get(measurement);
+  if (key !== undefined) return key;
+  key = buildSeriesKey(measurement, tags);
+  if (Object.isFrozen(tags)) {
+    if (!byMeasurement) keys.set(tags, (byMeasurement = new Map()));
+    byMeasurement.set(measurement, key);
+  }
+  return key;
+}
+
+function buildSeriesKey(measurement: string, tags: Tags): string {
   let key = measurement;
   for (const k of Object.keys(tags).sort()) key += `,${escapeTag(k)}=${escapeTag(tags[k] ?? '')}`;
   return key;
