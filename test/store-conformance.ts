@@ -507,6 +507,8 @@ export function storeConformance(name: string, subject: ConformanceSubject): voi
         await store.deleteRecords('incident', []);
         await store.deleteRecords('anomaly', ['i1']);
         expect(await store.queryRecords({ kind: 'incident' })).toHaveLength(2);
+        await store.deleteRecords('incident', ['i1', 'i3']);
+        expect(await store.queryRecords({ kind: 'incident' })).toEqual([]);
       });
 
       it('round-trips special characters in record tags, ids and bodies', async () => {

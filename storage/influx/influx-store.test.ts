@@ -14,8 +14,13 @@ const logger = pino({ level: 'silent' });
 const run = influxdAvailable();
 let influx: { url: string; close(): Promise<void> } | undefined;
 let n = 0;
+const created: string[] = [];
 // One database per store: the shared CI instance is used by other suites too.
-const databaseName = () => `headroom_conf_${process.pid}_${n++}`;
+const databaseName = (): string => {
+  const name = `headroom_conf_${process.pid}_${n++}`;
+  created.push(name);
+  return name;
+};
 
 function influxStore(clock: FakeClock, overrides: Record<string, unknown> = {}): InfluxStore {
   const config = influxConfigSchema.parse({
@@ -33,6 +38,15 @@ describe.runIf(run)('InfluxStore (real influxd)', () => {
     influx = await sharedOrOwnInflux();
   });
   afterAll(async () => {
+    if (influx) {
+      for (const db of created) {
+        const res = await fetch(`${influx.url}/query`, {
+          method: 'POST',
+          body: new URLSearchParams({ q: `DROP DATABASE "${db}"` }),
+        });
+        await res.text();
+      }
+    }
     await influx?.close();
   });
 

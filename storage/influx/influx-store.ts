@@ -65,7 +65,7 @@ export class InfluxStore implements Store {
     this.logger = deps.logger.child({ component: 'influx-store' });
     this.conn = connectInflux(config);
     this.droppedOld = getMeter().createCounter('headroom.store.dropped_beyond_retention', {
-      description: 'Points InfluxDB dropped because they are older than the retention policy',
+      description: 'Points and records not stored because they are older than the retention',
     });
     this.writer = new InfluxWriter({
       origin: this.conn.origin,

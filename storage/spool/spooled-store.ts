@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Counter } from '@opentelemetry/api';
+import type { BatchObservableCallback, Counter } from '@opentelemetry/api';
 import type { Clock } from '../../core/clock.js';
 import { errorMessage, HeadroomError, isRetryable } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -64,6 +64,7 @@ export class SpooledStore implements Store {
   private refusing = false;
   private refusedSinceWarn = 0;
   private state: 'new' | 'started' | 'stopped' = 'new';
+  private readonly removeGauges: () => void;
 
   constructor(
     readonly inner: Store,
@@ -98,14 +99,13 @@ export class SpooledStore implements Store {
     const entries = meter.createObservableGauge('headroom.spool.depth_entries', {
       description: 'Writes in the spool waiting for replay',
     });
-    meter.addBatchObservableCallback(
-      (result) => {
-        const depth = this.depth();
-        result.observe(bytes, depth.bytes);
-        result.observe(entries, depth.entries);
-      },
-      [bytes, entries],
-    );
+    const observe: BatchObservableCallback = (result) => {
+      const depth = this.depth();
+      result.observe(bytes, depth.bytes);
+      result.observe(entries, depth.entries);
+    };
+    meter.addBatchObservableCallback(observe, [bytes, entries]);
+    this.removeGauges = () => meter.removeBatchObservableCallback(observe, [bytes, entries]);
   }
 
   /** What is waiting in the spool (zero when it is empty or not open). */
@@ -144,6 +144,7 @@ export class SpooledStore implements Store {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.replaying;
     await this.spool?.close();
+    this.removeGauges();
     await this.inner.stop();
   }
 
