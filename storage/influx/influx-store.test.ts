@@ -4,7 +4,8 @@ import { FakeClock } from '../../core/clock.js';
 import { HeadroomError } from '../../core/errors.js';
 import { freePort } from '../../test/helpers/free-port.js';
 import { influxdAvailable, sharedOrOwnInflux } from '../../test/helpers/influx-server.js';
-import { storeConformance } from '../../test/store-conformance.js';
+import { point, storeConformance } from '../../test/store-conformance.js';
+import { alignTime } from '../../core/rollup.js';
 import { influxConfigSchema } from '../config.js';
 import { runQuery } from './influx-connection.js';
 import { DOWNSAMPLE_CQ, DOWNSAMPLED_RP, RAW_RP } from './influx-schema.js';
@@ -82,6 +83,32 @@ describe.runIf(run)('InfluxStore (real influxd)', () => {
       const mine = cqs?.series?.find((s) => s.name === database);
       expect(mine?.values.map((v) => v[0])).toEqual([DOWNSAMPLE_CQ]);
       expect(String(mine?.values[0]?.[1])).toMatch(/sum\(\/\^h\[0-9\]\+\$\/\) INTO/);
+      await store.stop();
+    });
+  });
+
+  describe('writes', () => {
+    it('keeps per-series order across batches and lanes: the last value written wins', async () => {
+      const clock = new FakeClock(Date.now());
+      const store = influxStore(clock, { batchSize: 100, writeConcurrency: 3 });
+      await store.start();
+      const t = alignTime(clock.now() - 3_600_000, 10_000);
+      // 40 series, each rewritten 50 times at the same time, all in one write call of 20 batches.
+      const points = [];
+      for (let version = 1; version <= 50; version++) {
+        for (let s = 0; s < 40; s++)
+          points.push(point(t, { endpoint: `/e${s}`, collector: 'c1' }, { count: version }));
+      }
+      await store.write(points);
+      const groups = await store.queryRollups({
+        measurement: 'api_calls',
+        from: t,
+        to: t + 10_000,
+        stepMs: 10_000,
+        groupBy: ['endpoint'],
+      });
+      expect(groups).toHaveLength(40);
+      expect(groups.every((g) => g.points[0]?.count === 50)).toBe(true);
       await store.stop();
     });
   });
