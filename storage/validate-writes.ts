@@ -37,16 +37,7 @@ export function validatePoints(points: readonly RollupPoint[]): RollupPoint[] {
     for (const field of ['count', 'errors', 'durationSumMs', 'durationMaxMs'] as const) {
       if (!isAmount(p[field])) throw invalid('point', i, `${field} ${p[field]} is not a finite number >= 0`);
     }
-    const histogram: SparseHistogram = {};
-    for (const key of Object.keys(p.histogram)) {
-      const index = Number(key);
-      const value = p.histogram[index] ?? 0;
-      if (!Number.isInteger(index) || index < 0 || index > HISTOGRAM_MAX_INDEX) {
-        throw invalid('point', i, `histogram bucket ${key} is outside 0..${HISTOGRAM_MAX_INDEX}`);
-      }
-      if (!isAmount(value)) throw invalid('point', i, `histogram bucket ${key} holds ${value}`);
-      if (value > 0) histogram[index] = value;
-    }
+    const histogram = storableHistogram(p.histogram, i);
     let tags;
     try {
       tags = storableTags(p.tags);
@@ -64,6 +55,27 @@ export function validatePoints(points: readonly RollupPoint[]): RollupPoint[] {
       histogram,
     };
   });
+}
+
+/**
+ * The histogram as stored: the same object when it is already clean (the common case: no
+ * allocation per point), else a copy without empty buckets. Throws on a bad bucket.
+ */
+function storableHistogram(h: SparseHistogram, i: number): SparseHistogram {
+  let clean = true;
+  for (const key in h) {
+    const index = Number(key);
+    const value = h[index] as number;
+    if (!Number.isInteger(index) || index < 0 || index > HISTOGRAM_MAX_INDEX) {
+      throw invalid('point', i, `histogram bucket ${key} is outside 0..${HISTOGRAM_MAX_INDEX}`);
+    }
+    if (!isAmount(value)) throw invalid('point', i, `histogram bucket ${key} holds ${value}`);
+    if (value === 0) clean = false;
+  }
+  if (clean) return h;
+  const out: SparseHistogram = {};
+  for (const key in h) if ((h[Number(key)] as number) > 0) out[Number(key)] = h[Number(key)] as number;
+  return out;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HISTOGRAM_MAX_INDEX } from '../../core/histogram.js';
 import type { RollupPoint } from '../../core/rollup.js';
 import type { StoredRecord } from '../../core/store.js';
 import type { Tags } from '../../core/tags.js';
@@ -27,6 +28,9 @@ export function escapeTag(value: string): string {
 export function escapeStringField(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
+
+/** `,h<i>=` for every bucket index, built once. */
+const BUCKET_FIELD = Array.from({ length: HISTOGRAM_MAX_INDEX + 1 }, (_, i) => `,h${i}=`);
 
 /** Floats are written without the `i` suffix; JS number text (incl. 1e-7, 1e+21) parses in Go. */
 function float(v: number): string {
@@ -62,7 +66,9 @@ function buildSeriesKey(measurement: string, tags: Tags): string {
 export function rollupLine(p: RollupPoint): Line {
   const key = seriesKey(p.measurement, p.tags);
   let fields = `count=${p.count}i,errors=${p.errors}i,duration_sum_ms=${float(p.durationSumMs)},duration_max_ms=${float(p.durationMaxMs)}`;
-  for (const i in p.histogram) fields += `,h${i}=${float(p.histogram[i] ?? 0)}`;
+  const h = p.histogram;
+  for (const i in h)
+    fields += (BUCKET_FIELD[i as unknown as number] ?? `,h${i}=`) + float(h[i as unknown as number] ?? 0);
   return { seriesKey: key, text: `${key} ${fields} ${p.timeMs}000000` };
 }
 
