@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
+    // A stopped daemon may still hold idle handles (keep-alive sockets); do not hang on them.
+    setTimeout(() => process.exit(code), 1_000).unref();
   },
   (err: unknown) => {
     if (err instanceof ConfigError) {
