@@ -12,7 +12,7 @@ export const startCommand: CliCommand = {
       .action((opts: { config?: string }) =>
         run(async () => {
           const { runDaemon } = await import('../run-daemon.js');
-          return runDaemon({ configPath: opts.config ?? process.env.HEADROOM_CONFIG });
+          return runDaemon({ configPath: opts.config ?? (process.env.HEADROOM_CONFIG || undefined) });
         }),
       );
   },
