@@ -60,7 +60,8 @@ export interface NewSilence {
 
 export type TickResult = { queued: number; silenced: number; messages: number };
 
-const RESTORE_WINDOW_MS = 2 * 24 * 3600_000;
+/** Open incidents are looked for this far back at start (older ones are long stale). */
+const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
 
 /**
  * Headroom's alerting, one entry point for the daemon:

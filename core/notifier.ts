@@ -81,6 +81,11 @@ export interface Notifier {
   readonly kind: string;
   /** Least time between two sends (Slack: one message per second per webhook or channel). */
   readonly minIntervalMs: number;
+  /**
+   * Notifiers with the same key post to the same destination and share `minIntervalMs` (two
+   * names configured with one webhook). A digest, never the secret itself; default: the name.
+   */
+  readonly rateKey?: string;
   /** Notifications below this severity are not queued for this notifier. */
   readonly minSeverity: Notification['severity'];
   send(notification: Notification, context: SendContext): Promise<SendResult>;

@@ -85,6 +85,10 @@ export class IncidentEngine {
       restored += 1;
       if (state.status === 'open' && !this.open.has(state.group.key)) this.open.set(state.group.key, state);
       else this.resolved.set(state.id, state);
+      if (state.resolvedMs !== undefined) {
+        const known = this.lastResolvedMs.get(state.group.key) ?? 0;
+        this.lastResolvedMs.set(state.group.key, Math.max(known, state.resolvedMs));
+      }
     }
     return { restored, unreadable };
   }

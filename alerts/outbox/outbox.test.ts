@@ -144,6 +144,16 @@ describe('Outbox', () => {
     await outbox.close();
   });
 
+  it('shares the 1 message per second between notifiers posting to the same webhook', async () => {
+    const outbox = outboxWith([webhook('a', 'info'), webhook('b', 'info')]);
+    for (let i = 0; i < 3; i++) outbox.enqueue(incident(i));
+    await drive(outbox, clock.now() + 10_000);
+    expect(slack.accepted).toHaveLength(6);
+    const gaps = slack.accepted.slice(1).map((r, i) => r.atMs - slack.accepted[i]!.atMs);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000);
+    await outbox.close();
+  });
+
   it('keeps pending messages across a restart (reopening the file)', async () => {
     const first = outboxWith([webhook()]);
     slack.fail({ kind: 'down' });

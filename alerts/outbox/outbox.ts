@@ -28,8 +28,8 @@ export interface OutboxOptions {
 interface Lane {
   readonly notifier: Notifier;
   inFlight: boolean;
-  /** Earliest start of the next send (rate limit). */
-  nextAllowedMs: number;
+  /** Rate-limit key (the notifier's destination). */
+  readonly rateKey: string;
   consecutiveFailures: number;
   delivered: number;
   failed: number;
@@ -86,6 +86,8 @@ const MAX_IDLE_MS = 5_000;
  */
 export class Outbox {
   private readonly lanes = new Map<string, Lane>();
+  /** Earliest next send start per destination (rate key); lanes to one destination share it. */
+  private readonly nextAllowedMs = new Map<string, number>();
   private readonly log: Logger;
   private readonly random: () => number;
   private readonly deliveries: Counter;
@@ -103,7 +105,7 @@ export class Outbox {
       this.lanes.set(notifier.name, {
         notifier,
         inFlight: false,
-        nextAllowedMs: 0,
+        rateKey: notifier.rateKey ?? `name:${notifier.name}`,
         consecutiveFailures: 0,
         delivered: 0,
         failed: 0,
@@ -293,10 +295,10 @@ export class Outbox {
       message = store.head(name);
     }
     if (!message) return {};
-    const dueMs = Math.max(message.nextAttemptMs, lane.nextAllowedMs);
+    const dueMs = Math.max(message.nextAttemptMs, this.nextAllowedMs.get(lane.rateKey) ?? 0);
     if (dueMs > now) return { dueMs };
     lane.inFlight = true;
-    lane.nextAllowedMs = now + lane.notifier.minIntervalMs;
+    this.nextAllowedMs.set(lane.rateKey, now + lane.notifier.minIntervalMs);
     return { message };
   }
 
@@ -361,7 +363,10 @@ export class Outbox {
       const retryAfter = err instanceof HeadroomError ? err.retryAfterMs : undefined;
       const delay = retryAfter ?? backoffMs(message.attempts + 1, config, this.random);
       store.retryLater(message, text, now + delay);
-      lane.nextAllowedMs = Math.max(lane.nextAllowedMs, now + (retryAfter ?? 0));
+      this.nextAllowedMs.set(
+        lane.rateKey,
+        Math.max(this.nextAllowedMs.get(lane.rateKey) ?? 0, now + (retryAfter ?? 0)),
+      );
       this.deliveries.add(1, { notifier: name, outcome: 'retry' });
       if (lane.lastWarnMs === undefined || now - lane.lastWarnMs >= WARN_EVERY_MS) {
         lane.lastWarnMs = now;

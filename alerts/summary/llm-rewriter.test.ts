@@ -28,17 +28,15 @@ beforeAll(async () => {
       const reply = (): void => {
         if (answer.status !== 200)
           return void res.writeHead(answer.status).end('{"error":{"message":"boom"}}');
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              id: 'x',
-              object: 'chat.completion',
-              choices: [
-                { index: 0, message: { role: 'assistant', content: answer.content }, finish_reason: 'stop' },
-              ],
-            }),
-          );
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            choices: [
+              { index: 0, message: { role: 'assistant', content: answer.content }, finish_reason: 'stop' },
+            ],
+          }),
+        );
       };
       if (answer.delayMs) setTimeout(reply, answer.delayMs);
       else reply();

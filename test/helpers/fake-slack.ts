@@ -65,6 +65,11 @@ export interface FakeSlackOptions {
 }
 
 const CHANNEL = { id: 'C0HEADROOM', name: 'alerts' };
+/** Web API spellings of the injected failures. */
+const WEB_API_ERROR: Record<string, string> = {
+  invalid_payload: 'invalid_blocks',
+  rate_limited: 'ratelimited',
+};
 const TEXT_LIMIT = 40_000;
 
 export class FakeSlack {
@@ -269,7 +274,7 @@ export class FakeSlack {
     }
     if (failure) {
       const handled = this.injected(failure, (status, error, headers) =>
-        reject(error === 'invalid_payload' ? 'invalid_blocks' : error, status, headers),
+        reject(WEB_API_ERROR[error] ?? error, status, headers),
       );
       if (handled === 'answered') return;
       if (handled === 'hang') {

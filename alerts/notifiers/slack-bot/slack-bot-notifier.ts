@@ -5,6 +5,7 @@ import {
   type Logger as SlackLogger,
 } from '@slack/web-api';
 import { HeadroomError } from '../../../core/errors.js';
+import { digest } from '../digest.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Notification, Notifier, SendContext, SendResult, ThreadRef } from '../../../core/notifier.js';
 import { redactSecrets } from '../../../core/redact.js';
@@ -68,6 +69,7 @@ export class SlackBotNotifier implements Notifier {
   readonly name: string;
   readonly minIntervalMs: number;
   readonly minSeverity: Notification['severity'];
+  readonly rateKey: string;
   private readonly client: WebClient;
 
   constructor(
@@ -77,6 +79,7 @@ export class SlackBotNotifier implements Notifier {
     this.name = config.name;
     this.minIntervalMs = config.minIntervalMs;
     this.minSeverity = config.minSeverity;
+    this.rateKey = `slack-bot:${digest(`${config.apiUrl}|${config.token}`)}:${config.channel.replace(/^#/, '')}`;
     this.client = new WebClient(config.token, {
       slackApiUrl: config.apiUrl,
       // The outbox owns retries and waits; a 429 must come back to it at once.

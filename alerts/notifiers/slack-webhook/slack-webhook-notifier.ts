@@ -1,4 +1,5 @@
 import { IncomingWebhook } from '@slack/webhook';
+import { digest } from '../digest.js';
 import { HeadroomError } from '../../../core/errors.js';
 import type { Notification, Notifier, SendContext, SendResult } from '../../../core/notifier.js';
 import { redactSecrets } from '../../../core/redact.js';
@@ -34,12 +35,14 @@ export class SlackWebhookNotifier implements Notifier {
   readonly name: string;
   readonly minIntervalMs: number;
   readonly minSeverity: Notification['severity'];
+  readonly rateKey: string;
   private readonly webhook: IncomingWebhook;
 
   constructor(private readonly config: SlackWebhookConfig) {
     this.name = config.name;
     this.minIntervalMs = config.minIntervalMs;
     this.minSeverity = config.minSeverity;
+    this.rateKey = `slack-webhook:${digest(config.webhookUrl)}`;
     // retries: 0 — the outbox owns retries. Quirk: @slack/webhook merges its defaults (here
     // `timeout`) into the JSON body; Slack ignores unknown top-level fields.
     this.webhook = new IncomingWebhook(config.webhookUrl, {
