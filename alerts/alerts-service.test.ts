@@ -14,7 +14,7 @@ import { freePort } from '../test/helpers/free-port.js';
 import { AlertsService } from './alerts-service.js';
 import { alertsConfigSchema } from './config.js';
 import { checkNumbers } from './summary/number-checker.js';
-import { MemoryRecordStore } from './testing/memory-record-store.js';
+import { SqliteRecordStore } from './testing/sqlite-record-store.js';
 import { anomalyRecord } from './testing/records.js';
 
 const T0 = Date.UTC(2026, 0, 5, 14, 0, 0);
@@ -35,9 +35,17 @@ beforeEach(async () => {
   logLines = [];
 });
 afterEach(async () => {
+  for (const store of stores.splice(0)) await store.stop();
   await slack.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const stores: SqliteRecordStore[] = [];
+async function openStore(): Promise<SqliteRecordStore> {
+  const store = await SqliteRecordStore.open(dir, clock);
+  stores.push(store);
+  return store;
+}
 
 function logger(): pino.Logger {
   const sink = new Writable({
@@ -46,7 +54,7 @@ function logger(): pino.Logger {
   return pino({ level: 'trace' }, sink);
 }
 
-function service(store: MemoryRecordStore, config: Record<string, unknown> = {}): AlertsService {
+function service(store: SqliteRecordStore, config: Record<string, unknown> = {}): AlertsService {
   return new AlertsService({
     config: alertsConfigSchema.parse({
       notifiers: [
@@ -101,14 +109,14 @@ const burst = (): StoredRecord<'anomaly'>[] =>
 
 describe('AlertsService end to end with the fake Slack', () => {
   it('turns a burst of 200 anomalies across 3 providers in 10 s into 3 messages', async () => {
-    const store = new MemoryRecordStore();
+    const store = await openStore();
     const alerts = service(store);
     await alerts.start();
     await drive(alerts, burst(), T0 + 3 * 60_000);
     expect(slack.accepted.length).toBeLessThanOrEqual(3);
     expect(slack.accepted).toHaveLength(3);
     expect(new Set(slack.accepted.map((r) => r.text!.split(':')[0])).size).toBe(3);
-    const incidents = store.all('incident');
+    const incidents = await store.all('incident');
     expect(incidents).toHaveLength(3);
     for (const incident of incidents) {
       expect(
@@ -128,7 +136,7 @@ describe('AlertsService end to end with the fake Slack', () => {
   });
 
   it('keeps the Slack thread on the incident and replies in it, through to the resolution', async () => {
-    const store = new MemoryRecordStore();
+    const store = await openStore();
     const alerts = service(store, {
       notifiers: [
         { type: 'slack-bot', name: 'bot', token: slack.token, channel: '#alerts', apiUrl: slack.apiUrl },
@@ -150,7 +158,7 @@ describe('AlertsService end to end with the fake Slack', () => {
       }),
     );
     await drive(alerts, spike, T0 + 10 * 60_000);
-    const [incident] = store.all('incident');
+    const [incident] = await store.all('incident');
     const parent = slack.accepted.find((r) => r.surface === 'chat.postMessage' && !r.threadTs)!;
     expect(incident!.body.threads).toEqual({ bot: { channel: slack.channelId, ts: parent.ts } });
     expect(incident!.body.status).toBe('resolved');
@@ -162,7 +170,7 @@ describe('AlertsService end to end with the fake Slack', () => {
   });
 
   it('silences suppress messages (recorded) until they expire', async () => {
-    const store = new MemoryRecordStore();
+    const store = await openStore();
     const alerts = service(store);
     await alerts.start();
     const silence = await alerts.createSilence({
@@ -174,7 +182,7 @@ describe('AlertsService end to end with the fake Slack', () => {
     expect(alerts.listSilences()).toHaveLength(1);
     await drive(alerts, burst(), T0 + 60_000);
     expect(slack.accepted).toHaveLength(2);
-    const twilio = store.all('incident').find((i) => i.tags.provider === 'twilio')!;
+    const twilio = (await store.all('incident')).find((i) => i.tags.provider === 'twilio')!;
     expect(twilio.body.notification).toMatchObject({ count: 0, suppressedBy: silence.id });
     expect(twilio.body.timeline.some((e) => e.kind === 'suppressed')).toBe(true);
     await alerts.expireSilence(silence.id);
@@ -187,7 +195,7 @@ describe('AlertsService end to end with the fake Slack', () => {
   });
 
   it('resumes after a restart without sending the same message twice', async () => {
-    const store = new MemoryRecordStore();
+    const store = await openStore();
     const first = service(store);
     await first.start();
     await drive(first, burst(), T0 + 60_000);
@@ -207,7 +215,7 @@ describe('AlertsService end to end with the fake Slack', () => {
   });
 
   it('keeps incident updates when the store refuses writes, and says so', async () => {
-    const store = new MemoryRecordStore();
+    const store = await openStore();
     const alerts = service(store);
     await alerts.start();
     store.failWrites = true;
@@ -217,13 +225,13 @@ describe('AlertsService end to end with the fake Slack', () => {
     expect(slack.accepted).toHaveLength(3);
     store.failWrites = false;
     await drive(alerts, [], T0 + 45_000);
-    expect(store.all('incident')).toHaveLength(3);
+    expect(await store.all('incident')).toHaveLength(3);
     expect(alerts.health().state).toBe('ok');
     await alerts.stop();
   });
 
   it('exposes the outbox and deliveries as metrics', async () => {
-    const alerts = service(new MemoryRecordStore());
+    const alerts = service(await openStore());
     await alerts.start();
     slack.fail({ kind: 'server_error' });
     await drive(alerts, burst(), T0 + 45_000);
@@ -248,7 +256,7 @@ describe('secrets', () => {
     const llmKey = 'sk-live-abcdefghijklmnop';
     const hookSecret = 'whsec-0123456789abcdef';
     const hookToken = 'hooktoken-5566778899';
-    const store = new MemoryRecordStore();
+    const store = await openStore();
     const deadPort = await freePort();
     const alerts = service(store, {
       notifiers: [
@@ -290,7 +298,7 @@ describe('secrets', () => {
       ...logLines,
       JSON.stringify(alerts.status()),
       JSON.stringify(alerts.health()),
-      JSON.stringify(store.all('incident')),
+      JSON.stringify(await store.all('incident')),
     ].join('\n');
     expect(logLines.length).toBeGreaterThan(5);
     expect(everything).toContain('oncall');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { AlertsService } from '../../../alerts/alerts-service.js';
 import { alertsConfigSchema } from '../../../alerts/config.js';
-import { MemoryRecordStore } from '../../../alerts/testing/memory-record-store.js';
+import { SqliteRecordStore } from '../../../alerts/testing/sqlite-record-store.js';
 import { FakeClock } from '../../../core/clock.js';
 import { apiConfigSchema } from '../../config/schema.js';
 import { ApiServer } from '../api-server.js';
@@ -22,16 +22,16 @@ export class ApiHarness {
   private constructor(
     readonly api: ApiServer,
     readonly alerts: AlertsService,
-    readonly store: MemoryRecordStore,
+    readonly store: SqliteRecordStore,
     readonly clock: FakeClock,
     private readonly dir: string,
   ) {}
 
   static async start(): Promise<ApiHarness> {
     const clock = new FakeClock(Date.UTC(2026, 0, 5, 14, 0));
-    const store = new MemoryRecordStore();
     const logger = pino({ level: 'silent' });
     const dir = mkdtempSync(join(tmpdir(), 'headroom-api-'));
+    const store = await SqliteRecordStore.open(dir, clock);
     const alerts = new AlertsService({
       config: alertsConfigSchema.parse({}),
       store,
@@ -75,6 +75,7 @@ export class ApiHarness {
   async stop(): Promise<void> {
     await this.api.stop();
     await this.alerts.stop();
+    await this.store.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

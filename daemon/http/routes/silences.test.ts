@@ -26,7 +26,7 @@ describe('POST /api/v1/silences', () => {
       endsMs: h.clock.now() + 3_600_000,
       createdBy: 'ana',
     });
-    expect(h.store.all('silence').map((s) => s.id)).toContain(res.body.silence.id);
+    expect((await h.store.all('silence')).map((s) => s.id)).toContain(res.body.silence.id);
   });
 
   it.each([
