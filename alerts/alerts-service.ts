@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import type { Clock } from '../core/clock.js';
@@ -7,22 +6,24 @@ import type { ErrorSampleSink } from '../core/error-samples.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Notifier } from '../core/notifier.js';
-import type { IncidentBody, SilenceBody } from '../core/records/index.js';
-import type { Store, StoredRecord } from '../core/store.js';
+import type { StoredRecord } from '../core/store.js';
 import { getMeter } from '../core/telemetry.js';
 import type { AlertsConfig } from './config.js';
 import { IncidentEngine, type EngineInput, type IngestStats } from './incidents/incident-engine.js';
-import { isActive } from './incidents/silences.js';
+import { queryIncidents, type IncidentQuery } from './incidents/incident-query.js';
+import { SilenceBook, type NewSilence } from './incidents/silence-book.js';
 import { createNotifier, notifierSecrets } from './notifiers/registry.js';
-import { Outbox, type OutboxStatus } from './outbox/outbox.js';
+import { Outbox } from './outbox/outbox.js';
+import type { OutboxStatus } from './outbox/outbox-status.js';
 import { OutboxStore } from './outbox/outbox-store.js';
 import { ErrorTemplateCollector } from './summary/error-templates.js';
 import { LlmRewriter } from './summary/llm-rewriter.js';
 import { checkNumbers } from './summary/number-checker.js';
 import { summarize } from './summary/summarizer.js';
 
-/** The records part of the Store that alerts use. */
-export type RecordStore = Pick<Store, 'putRecords' | 'queryRecords'>;
+import type { RecordStore } from './record-store.js';
+
+export type { RecordStore };
 
 export interface AlertsServiceOptions {
   config: AlertsConfig;
@@ -41,22 +42,8 @@ export interface AlertsServiceOptions {
   random?: () => number;
 }
 
-export interface IncidentQuery {
-  fromMs: number;
-  toMs: number;
-  status?: IncidentBody['status'];
-  provider?: string;
-  service?: string;
-  limit: number;
-}
-
-export interface NewSilence {
-  matchers: Record<string, string>;
-  startsMs?: number;
-  endsMs: number;
-  createdBy: string;
-  comment: string;
-}
+export type { IncidentQuery } from './incidents/incident-query.js';
+export type { NewSilence } from './incidents/silence-book.js';
 
 export type TickResult = { queued: number; silenced: number; messages: number };
 
@@ -86,7 +73,7 @@ export class AlertsService implements Component {
   private readonly notifiers: readonly Notifier[];
   private readonly secrets: string[];
   private outbox: Outbox | undefined;
-  private silences = new Map<string, StoredRecord<'silence'>>();
+  private readonly silences: SilenceBook;
   private unsaved = new Map<string, StoredRecord<'incident'>>();
   private queue: Promise<unknown> = Promise.resolve();
   private abort = new AbortController();
@@ -113,6 +100,7 @@ export class AlertsService implements Component {
         : {}),
     });
     this.llm = new LlmRewriter(config.llm, logger);
+    this.silences = new SilenceBook(options.store, clock, this.log);
     this.notifiers = options.notifiers ?? config.notifiers.map((n) => createNotifier(n, { logger, clock }));
     this.secrets = [
       ...config.notifiers.flatMap(notifierSecrets),
@@ -161,12 +149,7 @@ export class AlertsService implements Component {
       limit: 5_000,
     });
     const { restored, unreadable } = this.engine.restore(incidents);
-    const silences = await store.queryRecords({
-      kind: 'silence',
-      from: now - 365 * 24 * 3600_000,
-      limit: 5_000,
-    });
-    for (const s of silences) if (s.body.endsMs > now) this.silences.set(s.id, s);
+    await this.silences.load();
     if (unreadable > 0)
       this.log.warn(
         { unreadable },
@@ -180,7 +163,7 @@ export class AlertsService implements Component {
       {
         notifiers: this.notifiers.map((n) => `${n.name} (${n.kind})`),
         restored,
-        silences: this.silences.size,
+        silences: this.silences.list('active').length,
         outbox: path,
       },
       'alerts started',
@@ -211,7 +194,7 @@ export class AlertsService implements Component {
     return this.serial(async () => {
       const now = this.options.clock.now();
       const outbox = this.requireOutbox();
-      const notices = this.engine.tick(now, [...this.silences.values()]);
+      const notices = this.engine.tick(now, this.silences.all());
       const result: TickResult = { queued: 0, silenced: 0, messages: 0 };
       for (const notice of notices) {
         const { notification, facts } = notice;
@@ -248,73 +231,22 @@ export class AlertsService implements Component {
     return this.requireOutbox().deliverDue(this.abort.signal);
   }
 
-  async listIncidents(query: IncidentQuery): Promise<StoredRecord<'incident'>[]> {
-    const records = await this.options.store.queryRecords({
-      kind: 'incident',
-      from: query.fromMs,
-      to: query.toMs,
-      order: 'desc',
-      limit: 5_000,
-    });
-    const has = (tag: string | undefined, list: unknown, want: string): boolean =>
-      tag === want || (Array.isArray(list) && list.includes(want));
-    return records
-      .filter((r) => {
-        const facts = (r.body.facts ?? {}) as { providers?: unknown; services?: unknown };
-        if (query.status && r.body.status !== query.status) return false;
-        if (query.provider && !has(r.tags.provider, facts.providers, query.provider)) return false;
-        if (query.service && !has(r.tags.service, facts.services, query.service)) return false;
-        return true;
-      })
-      .slice(0, query.limit);
+  listIncidents(query: IncidentQuery): Promise<StoredRecord<'incident'>[]> {
+    return queryIncidents(this.options.store, query);
   }
 
-  async createSilence(input: NewSilence): Promise<StoredRecord<'silence'>> {
-    const now = this.options.clock.now();
-    const body: SilenceBody = {
-      matchers: { ...input.matchers },
-      startsMs: input.startsMs ?? now,
-      endsMs: input.endsMs,
-      createdBy: input.createdBy,
-      comment: input.comment,
-    };
-    const record: StoredRecord<'silence'> = {
-      kind: 'silence',
-      id: randomUUID(),
-      timeMs: body.startsMs,
-      tags: {},
-      body,
-    };
-    await this.options.store.putRecords([record]);
-    this.silences.set(record.id, record);
-    this.log.info(
-      { id: record.id, matchers: body.matchers, endsMs: body.endsMs, createdBy: body.createdBy },
-      'silence created',
-    );
-    return record;
+  createSilence(input: NewSilence): Promise<StoredRecord<'silence'>> {
+    return this.silences.create(input);
   }
 
-  /** Silences, newest first: active ones, or every known one (`all`). */
+  /** Silences, newest first: active and upcoming ones, or every known one (`all`). */
   listSilences(state: 'active' | 'all' = 'active'): StoredRecord<'silence'>[] {
-    const now = this.options.clock.now();
-    return [...this.silences.values()]
-      .filter((s) => state === 'all' || isActive(s.body, now) || s.body.startsMs > now)
-      .sort((a, b) => b.body.startsMs - a.body.startsMs || a.id.localeCompare(b.id));
+    return this.silences.list(state);
   }
 
   /** Ends a silence now (kept, for the record); undefined when unknown. */
-  async expireSilence(id: string): Promise<StoredRecord<'silence'> | undefined> {
-    const silence = this.silences.get(id);
-    if (!silence) return undefined;
-    const now = this.options.clock.now();
-    const expired: StoredRecord<'silence'> = {
-      ...silence,
-      body: { ...silence.body, endsMs: Math.min(silence.body.endsMs, now) },
-    };
-    await this.options.store.putRecords([expired]);
-    this.silences.set(id, expired);
-    this.log.info({ id }, 'silence expired');
-    return expired;
+  expireSilence(id: string): Promise<StoredRecord<'silence'> | undefined> {
+    return this.silences.expire(id);
   }
 
   status(): Record<string, unknown> {

@@ -12,7 +12,8 @@ import { SlackBotNotifier } from '../notifiers/slack-bot/slack-bot-notifier.js';
 import { slackWebhookConfigSchema } from '../notifiers/slack-webhook/config.js';
 import { SlackWebhookNotifier } from '../notifiers/slack-webhook/slack-webhook-notifier.js';
 import { sampleNotification } from '../testing/notifications.js';
-import { backoffMs, Outbox } from './outbox.js';
+import { backoffMs } from './backoff.js';
+import { Outbox } from './outbox.js';
 import { OutboxStore } from './outbox-store.js';
 
 const logger = pino({ level: 'silent' });

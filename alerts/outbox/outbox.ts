@@ -8,7 +8,9 @@ import { getMeter } from '../../core/telemetry.js';
 import { sleep } from '../abort.js';
 import type { OutboxConfig } from '../config.js';
 import { severityRank } from '../incidents/severity.js';
+import { backoffMs } from './backoff.js';
 import type { OutboxMessage, OutboxStore } from './outbox-store.js';
+import { outboxStatus, type Lane, type OutboxStatus } from './outbox-status.js';
 
 export interface OutboxOptions {
   store: OutboxStore;
@@ -22,44 +24,6 @@ export interface OutboxOptions {
   onDelivered?: (message: OutboxMessage, result: SendResult) => Promise<void> | void;
   /** Jitter source in [0, 1); injectable for deterministic tests. */
   random?: () => number;
-}
-
-/** Per-notifier delivery state, for status() and logging. */
-interface Lane {
-  readonly notifier: Notifier;
-  inFlight: boolean;
-  /** Rate-limit key (the notifier's destination). */
-  readonly rateKey: string;
-  consecutiveFailures: number;
-  delivered: number;
-  failed: number;
-  dead: number;
-  lastError?: string;
-  lastErrorMs?: number;
-  lastDeliveredMs?: number;
-  lastWarnMs?: number;
-}
-
-export interface OutboxStatus {
-  pending: number;
-  dead: number;
-  notifiers: Record<
-    string,
-    {
-      kind: string;
-      pending: number;
-      dead: number;
-      oldestPendingAgeSeconds?: number;
-      consecutiveFailures: number;
-      delivered: number;
-      failed: number;
-      lastError?: string;
-      lastErrorMs?: number;
-      lastDeliveredMs?: number;
-    }
-  >;
-  /** Messages queued for notifiers that are no longer configured (kept, not sent). */
-  orphaned: number;
 }
 
 const RETENTION_MS = 7 * 24 * 3600_000;
@@ -241,31 +205,7 @@ export class Outbox {
   }
 
   status(): OutboxStatus {
-    const now = this.options.clock.now();
-    const status: OutboxStatus = { pending: 0, dead: 0, notifiers: {}, orphaned: 0 };
-    const depth = new Map(this.options.store.depth().map((d) => [d.notifier, d]));
-    for (const d of depth.values()) {
-      status.pending += d.pending;
-      status.dead += d.dead;
-      if (!this.lanes.has(d.notifier)) status.orphaned += d.pending;
-    }
-    for (const [name, lane] of this.lanes) {
-      const d = depth.get(name);
-      status.notifiers[name] = {
-        kind: lane.notifier.kind,
-        pending: d?.pending ?? 0,
-        dead: d?.dead ?? 0,
-        ...(d?.oldestPendingMs !== undefined
-          ? { oldestPendingAgeSeconds: Math.round((now - d.oldestPendingMs) / 1000) }
-          : {}),
-        consecutiveFailures: lane.consecutiveFailures,
-        delivered: lane.delivered,
-        failed: lane.failed,
-        ...(lane.lastError !== undefined ? { lastError: lane.lastError, lastErrorMs: lane.lastErrorMs } : {}),
-        ...(lane.lastDeliveredMs !== undefined ? { lastDeliveredMs: lane.lastDeliveredMs } : {}),
-      };
-    }
-    return status;
+    return outboxStatus(this.lanes.values(), this.options.store.depth(), this.options.clock.now());
   }
 
   private pruneNow(): void {
@@ -386,14 +326,4 @@ export class Outbox {
   private scrub(text: string): string {
     return redactSecrets(text, this.options.secrets ?? []);
   }
-}
-
-/** Exponential backoff with "equal jitter": half fixed, half random, capped. */
-export function backoffMs(
-  attempt: number,
-  config: Pick<OutboxConfig, 'initialBackoffMs' | 'maxBackoffMs'>,
-  random: () => number,
-): number {
-  const ceiling = Math.min(config.maxBackoffMs, config.initialBackoffMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }

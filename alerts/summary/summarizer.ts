@@ -211,16 +211,14 @@ function forecastSentence(facts: IncidentFacts): string | undefined {
 
 function fieldsOf(facts: IncidentFacts, top: SeriesFact): NotificationField[] {
   const label = signalLabel(top.signal);
+  const normal = top.normal !== undefined ? `${formatQuantity(top.normal, top.unit)} → ` : '';
+  const ratio = top.ratio !== undefined ? ` (${formatRatio(top.ratio)})` : '';
   const fields: NotificationField[] = [
     { label: 'Severity', value: capitalise(facts.severity) },
     { label: 'Started', value: formatTimeUtc(facts.startedMs) },
-    {
-      label: `Peak ${label}`,
-      value: `${formatQuantity(top.peak, top.unit)}${top.ratio !== undefined ? ` (${formatRatio(top.ratio)})` : ''}`,
-    },
+    // "P95 latency: 180 ms → 760 ms (4.2×)": the normal, then the worst point.
+    { label: capitalise(label), value: `${normal}${formatQuantity(top.peak, top.unit)}${ratio}` },
   ];
-  if (top.normal !== undefined)
-    fields.push({ label: `Normal ${label}`, value: formatQuantity(top.normal, top.unit) });
   const scope = [
     facts.endpointCount > 0 ? plural(facts.endpointCount, 'endpoint') : undefined,
     facts.serviceCount > 0 ? plural(facts.serviceCount, 'service') : undefined,

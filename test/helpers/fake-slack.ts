@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { validateMessage } from './slack-block-kit.js';
+
+export { validateBlocks, validateMessage } from './slack-block-kit.js';
 
 /**
  * A local HTTP server that behaves as Slack documents, for tests (Slack is unreachable here).
@@ -70,7 +73,6 @@ const WEB_API_ERROR: Record<string, string> = {
   invalid_payload: 'invalid_blocks',
   rate_limited: 'ratelimited',
 };
-const TEXT_LIMIT = 40_000;
 
 export class FakeSlack {
   readonly token = `xoxb-${randomBytes(12).toString('hex')}`;
@@ -384,78 +386,4 @@ function formArgs(raw: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
   return out;
-}
-
-/** Slack's checks of a message: text or blocks present, text length, Block Kit limits. */
-export function validateMessage(args: Record<string, unknown>): string | undefined {
-  const text = args.text;
-  if (text !== undefined && typeof text !== 'string') return 'invalid_arguments';
-  if (typeof text === 'string' && text.length > TEXT_LIMIT) return 'msg_too_long';
-  if (args.blocks === undefined) return text ? undefined : 'no_text';
-  return validateBlocks(args.blocks);
-}
-
-export function validateBlocks(blocks: unknown): string | undefined {
-  if (!Array.isArray(blocks) || blocks.length > 50) return 'invalid_blocks';
-  const ids = new Set<string>();
-  for (const block of blocks as Record<string, unknown>[]) {
-    if (!block || typeof block !== 'object') return 'invalid_blocks';
-    if (block.block_id !== undefined) {
-      if (typeof block.block_id !== 'string' || block.block_id.length === 0 || block.block_id.length > 255)
-        return 'invalid_blocks';
-      if (ids.has(block.block_id)) return 'invalid_blocks';
-      ids.add(block.block_id);
-    }
-    if (!validBlock(block)) return 'invalid_blocks';
-  }
-  return undefined;
-}
-
-function validBlock(block: Record<string, unknown>): boolean {
-  const keys = (allowed: string[]): boolean => Object.keys(block).every((k) => allowed.includes(k));
-  switch (block.type) {
-    case 'header':
-      return keys(['type', 'block_id', 'text']) && textObject(block.text, 150, 'plain_text');
-    case 'section': {
-      if (!keys(['type', 'block_id', 'text', 'fields', 'accessory', 'expand'])) return false;
-      if (block.text === undefined && block.fields === undefined) return false;
-      if (block.text !== undefined && !textObject(block.text, 3_000)) return false;
-      if (block.fields !== undefined) {
-        if (!Array.isArray(block.fields) || block.fields.length === 0 || block.fields.length > 10)
-          return false;
-        if (!block.fields.every((f) => textObject(f, 2_000))) return false;
-      }
-      return true;
-    }
-    case 'context':
-      return (
-        keys(['type', 'block_id', 'elements']) &&
-        Array.isArray(block.elements) &&
-        block.elements.length >= 1 &&
-        block.elements.length <= 10 &&
-        block.elements.every((e) => textObject(e, 3_000) || (e as { type?: string }).type === 'image')
-      );
-    case 'divider':
-      return keys(['type', 'block_id']);
-    case 'actions':
-      return (
-        keys(['type', 'block_id', 'elements']) &&
-        Array.isArray(block.elements) &&
-        block.elements.length >= 1 &&
-        block.elements.length <= 25
-      );
-    default:
-      return false;
-  }
-}
-
-function textObject(value: unknown, max: number, only?: 'plain_text'): boolean {
-  const t = value as { type?: unknown; text?: unknown; emoji?: unknown; verbatim?: unknown };
-  if (!t || typeof t !== 'object') return false;
-  if (t.type !== 'plain_text' && t.type !== 'mrkdwn') return false;
-  if (only && t.type !== only) return false;
-  if (typeof t.text !== 'string' || t.text.length === 0 || t.text.length > max) return false;
-  if (t.type === 'plain_text' && t.verbatim !== undefined) return false;
-  if (t.type === 'mrkdwn' && t.emoji !== undefined) return false;
-  return Object.keys(t).every((k) => ['type', 'text', 'emoji', 'verbatim'].includes(k));
 }
