@@ -9,7 +9,12 @@ import type { Notifier } from '../core/notifier.js';
 import type { StoredRecord } from '../core/store.js';
 import { getMeter } from '../core/telemetry.js';
 import type { AlertsConfig } from './config.js';
-import { IncidentEngine, type EngineInput, type IngestStats } from './incidents/incident-engine.js';
+import {
+  IncidentEngine,
+  type EngineInput,
+  type IncidentNotice,
+  type IngestStats,
+} from './incidents/incident-engine.js';
 import { queryIncidents, type IncidentQuery } from './incidents/incident-query.js';
 import { SilenceBook, type NewSilence } from './incidents/silence-book.js';
 import { createNotifier, notifierSecrets } from './notifiers/registry.js';
@@ -196,34 +201,52 @@ export class AlertsService implements Component {
       const outbox = this.requireOutbox();
       const notices = this.engine.tick(now, this.silences.all());
       const result: TickResult = { queued: 0, silenced: 0, messages: 0 };
-      for (const notice of notices) {
-        const { notification, facts } = notice;
-        if (notice.silencedBy) {
-          result.silenced += 1;
-          this.counters.notifications.add(1, { event: notification.event, outcome: 'silenced' });
-          continue;
-        }
-        const check = checkNumbers(
-          [notification.title, notification.summary, ...notification.fields.map((f) => f.value)].join('\n'),
-          facts,
-        );
-        if (!check.ok) {
-          this.checkFailures += 1;
-          this.counters.checkFailures.add(1);
+      const sendable = notices.filter((notice) => {
+        if (!notice.silencedBy) return true;
+        result.silenced += 1;
+        this.counters.notifications.add(1, { event: notice.notification.event, outcome: 'silenced' });
+        return false;
+      });
+      // Rewrites run side by side: a slow LLM costs one timeout per tick, not one per message.
+      const texts = await Promise.all(sendable.map((notice) => this.finalSummary(notice)));
+      sendable.forEach((notice, i) => {
+        const { notification } = notice;
+        try {
+          result.messages += outbox.enqueue({ ...notification, summary: texts[i]! });
+          result.queued += 1;
+          this.counters.notifications.add(1, { event: notification.event, outcome: 'queued' });
+        } catch (err) {
+          // Not durable, so not sent: the engine takes it back and the next tick tries again.
+          this.engine.retract(notice);
           this.log.error(
-            { incident: notification.incidentId, unknown: check.unknown },
-            'summary holds numbers not in its facts',
+            { incident: notification.incidentId, err: errorMessage(err) },
+            'queueing a message failed',
           );
         }
-        const rewrite = await this.llm.rewrite(notification.summary, facts, this.abort.signal);
-        this.llmOutcomes[rewrite.outcome] = (this.llmOutcomes[rewrite.outcome] ?? 0) + 1;
-        result.messages += outbox.enqueue({ ...notification, summary: rewrite.text });
-        result.queued += 1;
-        this.counters.notifications.add(1, { event: notification.event, outcome: 'queued' });
-      }
+      });
       await this.persist();
       return result;
     });
+  }
+
+  /** The summary to send: checked against its facts, then the optional LLM rewrite. */
+  private async finalSummary(notice: IncidentNotice): Promise<string> {
+    const { notification, facts } = notice;
+    const text = [notification.title, notification.summary, ...notification.fields.map((f) => f.value)].join(
+      '\n',
+    );
+    const check = checkNumbers(text, facts);
+    if (!check.ok) {
+      this.checkFailures += 1;
+      this.counters.checkFailures.add(1);
+      this.log.error(
+        { incident: notification.incidentId, unknown: check.unknown },
+        'summary holds numbers not in its facts',
+      );
+    }
+    const rewrite = await this.llm.rewrite(notification.summary, facts, this.abort.signal);
+    this.llmOutcomes[rewrite.outcome] = (this.llmOutcomes[rewrite.outcome] ?? 0) + 1;
+    return rewrite.text;
   }
 
   /** One delivery pass (with `delivery: 'manual'`); resolves with when the next one is due. */

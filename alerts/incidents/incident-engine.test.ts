@@ -288,6 +288,24 @@ describe('IncidentEngine severity, decisions, silences, restart', () => {
   });
 });
 
+describe('IncidentEngine.retract', () => {
+  it('produces a message again (same id) when queueing it failed, resolutions included', () => {
+    const engine = engineWith({ timing: { resolveAfterSeconds: 60 } as AlertsConfig['timing'] });
+    engine.ingest({ anomalies: [stripe(T0)] }, T0);
+    const [opened] = engine.tick(T0 + 30 * S);
+    engine.retract(opened!);
+    const [again] = engine.tick(T0 + 40 * S);
+    expect(again!.notification).toMatchObject({ id: opened!.notification.id, event: 'opened', sequence: 1 });
+    const [resolved] = engine.tick(T0 + 70 * S);
+    expect(resolved!.notification).toMatchObject({ event: 'resolved', sequence: 2 });
+    engine.retract(resolved!);
+    expect(engine.tick(T0 + 80 * S).map((n) => [n.notification.id, n.notification.event])).toEqual([
+      [resolved!.notification.id, 'resolved'],
+    ]);
+    expect(engine.tick(T0 + 90 * S)).toEqual([]);
+  });
+});
+
 function silenceFor(
   matchers: Record<string, string>,
   startsMs: number,

@@ -1,4 +1,5 @@
 import type { Notification, NotificationEvent, ThreadRef } from '../../core/notifier.js';
+import type { IncidentBody } from '../../core/records/incident.js';
 import type { StoredRecord } from '../../core/store.js';
 import type { TagFilter } from '../../core/tags.js';
 import type { AlertsSeverityConfig, AlertsTiming } from '../config.js';
@@ -41,6 +42,8 @@ export interface IncidentNotice {
   readonly notification: Notification;
   readonly facts: IncidentFacts;
   readonly silencedBy?: string;
+  /** The incident's notification bookkeeping before this message (for `retract`). */
+  readonly previous: NonNullable<IncidentBody['notification']>;
 }
 
 /** Decisions and forecasts are remembered this long, to attach to an incident opened just after. */
@@ -68,6 +71,8 @@ export class IncidentEngine {
   private readonly resolved = new Map<string, IncidentState>();
   private readonly lastResolvedMs = new Map<string, number>();
   private readonly dirty = new Set<IncidentState>();
+  /** Resolved incidents whose resolved message was retracted (queueing failed): sent again next tick. */
+  private readonly unsentResolutions = new Set<IncidentState>();
   private decisions: StoredRecord<'decision'>[] = [];
   private forecasts: StoredRecord<'forecast'>[] = [];
 
@@ -158,6 +163,11 @@ export class IncidentEngine {
       const notice = this.notify(state, event, nowMs, silences);
       if (notice) notices.push(notice);
     }
+    for (const state of this.unsentResolutions) {
+      this.unsentResolutions.delete(state);
+      const notice = this.notify(state, 'resolved', nowMs, silences);
+      if (notice) notices.push(notice);
+    }
     this.forgetOld(nowMs);
     return notices;
   }
@@ -193,6 +203,23 @@ export class IncidentEngine {
     return state.toRecord();
   }
 
+  /**
+   * Takes back a message `tick` returned that could not be queued: the incident's bookkeeping
+   * goes back to before it, so the next tick produces it again (same id).
+   */
+  retract(notice: IncidentNotice): void {
+    const state = this.find(notice.notification.incidentId);
+    if (!state || state.notification.count !== notice.notification.sequence) return;
+    state.notification = { ...notice.previous };
+    if (notice.notification.event === 'resolved') this.unsentResolutions.add(state);
+    state.note(
+      notice.notification.timeMs,
+      'retracted',
+      `${notice.notification.event} message #${notice.notification.sequence} not queued; will retry`,
+    );
+    this.dirty.add(state);
+  }
+
   openIncidents(): readonly IncidentState[] {
     return [...this.open.values()];
   }
@@ -221,20 +248,21 @@ export class IncidentEngine {
       nowMs,
     );
     const n = state.notification;
+    const previous = { ...n };
     const notification = this.notificationOf(state, event, n.count + 1, nowMs);
     this.dirty.add(state);
     if (silence) {
       if (n.suppressedBy === silence.id) return undefined;
       n.suppressedBy = silence.id;
       state.note(nowMs, 'suppressed', `${event} message suppressed by silence ${silence.id}`);
-      return { notification, facts, silencedBy: silence.id };
+      return { notification, facts, silencedBy: silence.id, previous };
     }
     delete n.suppressedBy;
     n.count += 1;
     n.lastSentMs = nowMs;
     n.lastFingerprint = fingerprint(facts);
     state.note(nowMs, 'notified', `${event} message #${n.count} queued (${state.severity})`);
-    return { notification, facts };
+    return { notification, facts, previous };
   }
 
   private notificationOf(
