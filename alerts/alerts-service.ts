@@ -146,20 +146,30 @@ export class AlertsService implements Component {
         result.thread ? this.recordThread(message.incidentId, message.notifier, result.thread) : undefined,
       ...(this.options.random ? { random: this.options.random } : {}),
     });
-    const now = clock.now();
-    const incidents = await store.queryRecords({
-      kind: 'incident',
-      from: now - RESTORE_WINDOW_MS,
-      order: 'asc',
-      limit: 5_000,
-    });
-    const { restored, unreadable } = this.engine.restore(incidents);
-    await this.silences.load();
-    if (unreadable > 0)
-      this.log.warn(
-        { unreadable },
-        'some stored incidents could not be read back; they are left as they are',
-      );
+    let restored: number;
+    try {
+      const now = clock.now();
+      const incidents = await store.queryRecords({
+        kind: 'incident',
+        from: now - RESTORE_WINDOW_MS,
+        order: 'asc',
+        limit: 5_000,
+      });
+      const result = this.engine.restore(incidents);
+      restored = result.restored;
+      if (result.unreadable > 0) {
+        this.log.warn(
+          { unreadable: result.unreadable },
+          'some stored incidents could not be read back; left as they are',
+        );
+      }
+      await this.silences.load();
+    } catch (err) {
+      await this.outbox.close();
+      this.outbox = undefined;
+      throw err;
+    }
+    this.abort = new AbortController();
     signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
     if ((this.options.delivery ?? 'background') === 'background') this.outbox.start();
     this.openGauge.addCallback(this.observeOpen);

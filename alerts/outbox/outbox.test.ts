@@ -204,7 +204,7 @@ describe('Outbox', () => {
     const outbox = outboxWith([notifier], {}, systemClock);
     outbox.start();
     outbox.enqueue(incident(7));
-    for (let i = 0; i < 200 && live.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1_000 && live.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(live.accepted.map((r) => r.notificationId)).toEqual(['inc-7#1']);
     await outbox.close();
     await live.stop();

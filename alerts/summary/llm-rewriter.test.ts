@@ -10,7 +10,7 @@ import { LlmRewriter } from './llm-rewriter.js';
 
 const API_KEY = 'sk-test-0123456789abcdef';
 let server: Server;
-let answer: { status: number; content?: string; delayMs?: number } = { status: 200, content: '' };
+let answer: { status: number; content?: string; hang?: boolean } = { status: 200, content: '' };
 const requests: {
   auth: string | undefined;
   body: { model: string; messages: { role: string; content: string }[] };
@@ -38,8 +38,8 @@ beforeAll(async () => {
           }),
         );
       };
-      if (answer.delayMs) setTimeout(reply, answer.delayMs);
-      else reply();
+      // hang: never answer (the client's timeout fires); afterAll closes the connection.
+      if (!answer.hang) reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,7 +58,7 @@ function rewriter(): LlmRewriter {
       baseUrl: `http://127.0.0.1:${port}/v1`,
       model: 'small-model',
       apiKey: API_KEY,
-      timeoutMs: 300,
+      timeoutMs: 1_500,
     }),
     pino({ level: 'debug' }, sink),
   );
@@ -102,7 +102,7 @@ describe('LlmRewriter', () => {
 
   it.each([
     ['HTTP 500', { status: 500 }],
-    ['a timeout', { status: 200, content: 'late', delayMs: 1_000 }],
+    ['a timeout', { status: 200, content: 'late', hang: true }],
   ])('falls back on %s, without leaking the key', async (_what, reply) => {
     answer = reply;
     const result = await rewriter().rewrite(draft, notice.facts, signal);

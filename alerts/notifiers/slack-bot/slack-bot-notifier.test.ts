@@ -21,7 +21,7 @@ function bot(token: string): SlackBotNotifier {
       token,
       channel: '#alerts',
       apiUrl: slack.apiUrl,
-      timeoutMs: 1_000,
+      timeoutMs: 5_000,
     }),
     pino({ level: 'debug' }, sink),
   );

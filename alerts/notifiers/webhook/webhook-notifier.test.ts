@@ -24,7 +24,7 @@ function notifierFor(url: string): WebhookNotifier {
       url,
       secret: SECRET,
       headers: { 'X-Api-Key': 'k3y-value' },
-      timeoutMs: 500,
+      timeoutMs: 5_000,
     }),
     clock,
   );
