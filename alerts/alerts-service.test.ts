@@ -37,6 +37,8 @@ beforeEach(async () => {
 afterEach(async () => {
   // Every summary the services wrote in a test passed the number check (AlertsService checks each one).
   for (const alerts of services.splice(0)) expect(alerts.status().summaryNumberCheckFailures).toBe(0);
+  // Nothing Slack would frown on: blocks always with a text fallback, no undocumented arguments.
+  expect(slack.warnings).toEqual([]);
   for (const store of stores.splice(0)) await store.stop();
   await slack.stop();
   rmSync(dir, { recursive: true, force: true });

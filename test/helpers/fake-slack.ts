@@ -68,6 +68,28 @@ export interface FakeSlackOptions {
 }
 
 const CHANNEL = { id: 'C0HEADROOM', name: 'alerts' };
+/** Message arguments Slack documents (chat.postMessage / chat.update / incoming webhooks). */
+const KNOWN_ARGUMENTS = new Set([
+  'token',
+  'channel',
+  'ts',
+  'text',
+  'blocks',
+  'attachments',
+  'thread_ts',
+  'reply_broadcast',
+  'unfurl_links',
+  'unfurl_media',
+  'mrkdwn',
+  'parse',
+  'link_names',
+  'username',
+  'icon_emoji',
+  'icon_url',
+  'as_user',
+  'metadata',
+  'team_id',
+]);
 /** Web API spellings of the injected failures. */
 const WEB_API_ERROR: Record<string, string> = {
   invalid_payload: 'invalid_blocks',
@@ -347,6 +369,8 @@ export class FakeSlack {
     if (Array.isArray(args.blocks) && (typeof args.text !== 'string' || args.text === '')) {
       this.warnings.push(`${surface}: blocks without a top-level text fallback`);
     }
+    const unknown = Object.keys(args).filter((k) => !KNOWN_ARGUMENTS.has(k));
+    if (unknown.length > 0) this.warnings.push(`${surface}: unknown arguments ${unknown.join(', ')}`);
     if (ts && surface === 'chat.postMessage') this.posted.set(ts, { text: args.text as string });
     this.receipts.push({
       surface,

@@ -7,6 +7,12 @@ import { CONFIG_ERROR_RETRY_MS, retryAfterMs } from '../retry-after.js';
 import { slackMessage, textOnlyMessage } from '../slack-blocks.js';
 import type { SlackWebhookConfig } from './config.js';
 
+/**
+ * @slack/webhook merges its constructor defaults (here `timeout`) into every JSON body; an
+ * explicit undefined keeps it out of the payload (JSON.stringify drops it).
+ */
+const NO_DEFAULTS = { timeout: undefined };
+
 /** Slack answers these (HTTP 400) when the message itself is wrong: resending it cannot help. */
 const PAYLOAD_ERRORS = new Set([
   'invalid_payload',
@@ -43,8 +49,7 @@ export class SlackWebhookNotifier implements Notifier {
     this.minIntervalMs = config.minIntervalMs;
     this.minSeverity = config.minSeverity;
     this.rateKey = `slack-webhook:${digest(config.webhookUrl)}`;
-    // retries: 0 — the outbox owns retries. Quirk: @slack/webhook merges its defaults (here
-    // `timeout`) into the JSON body; Slack ignores unknown top-level fields.
+    // retries: 0: the outbox owns retries. The timeout applies to the HTTP client; see NO_DEFAULTS.
     this.webhook = new IncomingWebhook(config.webhookUrl, {
       timeout: config.timeoutMs,
       retryConfig: { retries: 0 },
@@ -54,12 +59,12 @@ export class SlackWebhookNotifier implements Notifier {
   async send(notification: Notification, context: SendContext): Promise<SendResult> {
     context.signal.throwIfAborted();
     try {
-      await this.webhook.send(slackMessage(notification));
+      await this.webhook.send({ ...slackMessage(notification), ...NO_DEFAULTS });
     } catch (err) {
       const error = this.classify(err);
       if (error.code !== 'slack_payload_refused') throw error;
       try {
-        await this.webhook.send(textOnlyMessage(notification));
+        await this.webhook.send({ ...textOnlyMessage(notification), ...NO_DEFAULTS });
       } catch (retryErr) {
         throw this.classify(retryErr);
       }
