@@ -149,9 +149,8 @@ export class IncidentEngine {
         this.lastResolvedMs.set(key, nowMs);
         this.dirty.add(state);
         if (state.notification.count > 0) event = 'resolved';
-        this.render(state, nowMs);
       } else {
-        const facts = this.render(state, nowMs);
+        const facts = this.render(state, nowMs, false);
         const n = state.notification;
         if (n.count === 0) {
           if (nowMs >= state.startedMs + timing.groupWaitSeconds * 1000) event = 'opened';
@@ -176,13 +175,7 @@ export class IncidentEngine {
   takeDirty(nowMs: number): StoredRecord<'incident'>[] {
     const out: StoredRecord<'incident'>[] = [];
     for (const state of this.dirty) {
-      if (
-        !state.facts ||
-        state.facts.anomalyCount !== state.anomalyCount ||
-        state.facts.status !== state.status
-      ) {
-        this.render(state, nowMs);
-      }
+      this.render(state, nowMs);
       out.push(state.toRecord());
     }
     this.dirty.clear();
@@ -234,7 +227,7 @@ export class IncidentEngine {
     nowMs: number,
     silences: readonly StoredRecord<'silence'>[],
   ): IncidentNotice | undefined {
-    const facts = state.facts!;
+    const facts = this.render(state, nowMs);
     const silence = activeSilence(
       silences,
       {
@@ -292,13 +285,20 @@ export class IncidentEngine {
     };
   }
 
-  private render(state: IncidentState, nowMs: number): IncidentFacts {
+  /**
+   * Renders facts and summary. Error templates (a scan of the sample ring) are looked up only
+   * for what is stored or sent, not for the per-tick "is anything due" check: the fingerprint
+   * does not depend on them.
+   */
+  private render(state: IncidentState, nowMs: number, withErrors = true): IncidentFacts {
     const until = state.resolvedMs ?? nowMs;
-    const errors = this.options.topErrors?.(
-      state.group.tags,
-      state.startedMs - this.options.timing.groupWaitSeconds * 1000,
-      until + 1,
-    );
+    const errors = withErrors
+      ? this.options.topErrors?.(
+          state.group.tags,
+          state.startedMs - this.options.timing.groupWaitSeconds * 1000,
+          until + 1,
+        )
+      : undefined;
     return state.render(nowMs, this.options.severity, this.options.summarize, errors);
   }
 
