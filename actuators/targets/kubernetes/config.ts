@@ -27,7 +27,8 @@ export const kubernetesSettingsSchema = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
   /** Kubeconfig context; default: its current-context. */
   context: z.string().min(1).optional(),
-  namespace: kubeName.default('default'),
+  /** Default namespace of workloads; default: the kubeconfig context's, else "default". */
+  namespace: kubeName.optional(),
   /**
    * `merge_patch`: PATCH application/merge-patch+json with metadata.resourceVersion from a fresh
    * read (the API server answers 409 when someone else changed the scale in between);
