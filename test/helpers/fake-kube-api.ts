@@ -1,6 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { selfSignedCert } from './self-signed-cert.js';
 
 /** A Deployment or StatefulSet as far as its `scale` subresource shows it. */
@@ -107,6 +109,42 @@ export class FakeKubeApi {
   /** Another writer (an HPA, a person with kubectl) changes the object before each of the next `n` writes. */
   concurrentWriterBeforeNextWrites(n: number): void {
     this.concurrentWrites = n;
+  }
+
+  /**
+   * Writes a kubeconfig for this server into `dir` (token user, namespace "shop", the CA pinned
+   * unless `withCa` is false) and returns its path.
+   */
+  writeKubeconfig(dir: string, token: string, withCa = true): string {
+    const path = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}.yaml`);
+    const ca =
+      withCa && this.caPem
+        ? `\n    certificate-authority-data: ${Buffer.from(this.caPem).toString('base64')}`
+        : '';
+    writeFileSync(
+      path,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: fake',
+        '  cluster:',
+        `    server: ${this.url}${ca}`,
+        'users:',
+        '- name: headroom',
+        '  user:',
+        `    token: ${token}`,
+        'contexts:',
+        '- name: fake',
+        '  context:',
+        '    cluster: fake',
+        '    user: headroom',
+        '    namespace: shop',
+        'current-context: fake',
+        '',
+      ].join('\n'),
+    );
+    return path;
   }
 
   /** Forgets recorded requests, faults, RBAC denials and pending concurrent writes. */

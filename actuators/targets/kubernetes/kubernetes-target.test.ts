@@ -15,41 +15,10 @@ const signal = (): AbortSignal => AbortSignal.timeout(10_000);
 const checkout = { service: 'checkout' };
 const ledger = { service: 'ledger' };
 
-/** A kubeconfig file for the fake API (token user, CA pinned unless `withCa` is false). */
-export function writeKubeconfig(dir: string, api: FakeKubeApi, token: string, withCa = true): string {
-  const path = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}.yaml`);
-  const ca =
-    withCa && api.caPem
-      ? `\n    certificate-authority-data: ${Buffer.from(api.caPem).toString('base64')}`
-      : '';
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: ${api.url}${ca}
-users:
-- name: headroom
-  user:
-    token: ${token}
-contexts:
-- name: fake
-  context:
-    cluster: fake
-    user: headroom
-    namespace: shop
-current-context: fake
-`,
-  );
-  return path;
-}
+const writeKubeconfig = (dir: string, api: FakeKubeApi, token: string, withCa = true): string =>
+  api.writeKubeconfig(dir, token, withCa);
 
-export function kubeTargetConfig(
-  kubeconfig: string | undefined,
-  extra: object = {},
-): TargetConfigOf<'kubernetes'> {
+function kubeTargetConfig(kubeconfig: string | undefined, extra: object = {}): TargetConfigOf<'kubernetes'> {
   return actuatorsConfigSchema.parse({
     targets: [
       {
