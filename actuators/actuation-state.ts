@@ -3,6 +3,7 @@ import type { DecisionBody, DecisionOutcome } from '../core/records/decision.js'
 import type { StoredRecord } from '../core/store.js';
 import type { Tags } from '../core/tags.js';
 import { controlKey } from './control-states.js';
+import { compareRecords } from './decision-record.js';
 
 export interface PauseInfo {
   sinceMs: number;
@@ -94,7 +95,7 @@ export class ActuationState {
     const body: DecisionBody = record.body;
     if (!body.control || body.operator) return;
     const status = this.subject(body.control as ControlKind, body.subject);
-    if (status.lastDecision && status.lastDecision.timeMs > record.timeMs) return;
+
     if (body.current !== undefined) status.current = body.current;
     status.desired = body.desired;
     status.lastDecision = {
@@ -118,8 +119,7 @@ export class ActuationState {
     operatorRecords: readonly StoredRecord<'decision'>[],
     decisions: readonly StoredRecord<'decision'>[],
   ): void {
-    for (const record of [...operatorRecords].sort((a, b) => a.timeMs - b.timeMs))
-      this.applyOperatorRecord(record);
-    for (const record of [...decisions].sort((a, b) => a.timeMs - b.timeMs)) this.noteDecision(record);
+    for (const record of [...operatorRecords].sort(compareRecords)) this.applyOperatorRecord(record);
+    for (const record of [...decisions].sort(compareRecords)) this.noteDecision(record);
   }
 }

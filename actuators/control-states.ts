@@ -33,7 +33,12 @@ export const CONTROL_STATE_SCHEMAS = {
 export const RESERVED_SUBJECT_KEYS = ['target', 'policy', 'outcome', 'control'] as const;
 
 export const subjectSchema = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a tag key'), z.string().min(1))
+  .record(
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/, 'a tag key (a letter, then letters, digits, "_", ".", "-")'),
+    z.string().min(1),
+  )
   .refine((s) => !RESERVED_SUBJECT_KEYS.some((k) => k in s), {
     message: `subject keys must not be ${RESERVED_SUBJECT_KEYS.join(', ')}`,
   });

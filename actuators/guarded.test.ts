@@ -306,6 +306,27 @@ describe('fail-static, pause and override', () => {
       desired: { replicas: 7 },
     });
   });
+
+  it('replays operator actions made in the same millisecond in the order they happened', async () => {
+    // A store free to return ties in any order: this one reverses them.
+    class ReversingRecords extends MemoryRecords {
+      override async queryRecords<K extends Parameters<MemoryRecords['queryRecords']>[0]['kind']>(
+        query: Parameters<MemoryRecords['queryRecords']>[0] & { kind: K },
+      ) {
+        return (await super.queryRecords(query)).reverse();
+      }
+    }
+    const store = new ReversingRecords();
+    const clock = new FakeClock();
+    const first = setup({ store, clock });
+    await first.operator.pause();
+    await first.operator.resume();
+    await first.operator.pause('again');
+    await first.operator.resume();
+    const second = setup({ store, clock, target: first.target });
+    await second.guarded.start(AbortSignal.timeout(1_000));
+    expect(second.guarded.status().paused).toBeNull();
+  });
 });
 
 describe('resilience', () => {

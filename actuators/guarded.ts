@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Counter } from '@opentelemetry/api';
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import type { Actuation, ControlKind, Target } from '../core/actuator.js';
@@ -13,7 +12,7 @@ import { anySignal } from './any-signal.js';
 import { clampToBounds, type Bounds } from './bounds.js';
 import type { GuardConfig } from './config.js';
 import { CONTROL_STATE_SCHEMAS, canonicalJson, statesEqual, subjectSchema } from './control-states.js';
-import { decisionRecord, type DecisionRecord } from './decision-record.js';
+import { decisionRecord, newDecisionId, type DecisionRecord } from './decision-record.js';
 import { GuardExecutor } from './guard-executor.js';
 import { describeTargetStatus, type TargetStatus } from './target-status.js';
 
@@ -249,7 +248,7 @@ export class GuardedTarget {
       return done(positive ?? 'dry_run', { desired, current });
     }
 
-    const id = randomUUID();
+    const id = newDecisionId(nowMs);
     const interrupted = decisionRecord(
       nowMs,
       this.body({ ...input, reasons, suppressed }, 'failed', {

@@ -1,29 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actuatorsConfigSchema } from '../../../actuators/config.js';
 import { GuardedTargets } from '../../../actuators/guarded-targets.js';
 import { FakeClock } from '../../../core/clock.js';
 import { FakeTarget } from '../../../test/helpers/fake-target.js';
-import { MemoryRecords } from '../../../test/helpers/memory-records.js';
+import { embeddedConfigSchema } from '../../../storage/config.js';
+import { EmbeddedStore } from '../../../storage/embedded/embedded-store.js';
 import { ApiServer } from '../api-server.js';
 import { decisionsRouter } from './decisions.js';
 import { targetsRouter } from './targets.js';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const logger = pino({ level: 'silent' });
+const dir = mkdtempSync(join(tmpdir(), 'headroom-routes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
 
 interface Api {
   url: string;
   server: ApiServer;
-  store: MemoryRecords;
+  store: EmbeddedStore;
   clock: FakeClock;
   targets: GuardedTargets;
   fakes: Map<string, FakeTarget>;
 }
 
 async function startApi(adminToken: string | null = ADMIN): Promise<Api> {
-  const store = new MemoryRecords();
   const clock = new FakeClock(Date.UTC(2026, 0, 5, 12, 0, 0));
+  // The real embedded store (SQLite), so the decisions query runs against what the daemon uses.
+  const store = new EmbeddedStore(embeddedConfigSchema.parse({}), {
+    logger,
+    clock,
+    path: join(dir, `api-${n++}.sqlite`),
+  });
+  await store.start();
   const fakes = new Map<string, FakeTarget>();
   const config = actuatorsConfigSchema.parse({
     targets: [
@@ -84,6 +97,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await api.server.stop();
   await api.targets.stop();
+  await api.store.stop();
 });
 
 describe('GET /api/v1/targets', () => {
@@ -160,6 +174,7 @@ describe('POST /api/v1/targets/{id}/pause|resume|override', () => {
       expect(res.status).toBe(403);
     } finally {
       await noAdmin.server.stop();
+      await noAdmin.store.stop();
     }
     expect(api.targets.get('cluster')!.status().paused).toBeNull();
   });
@@ -173,6 +188,7 @@ describe('POST /api/v1/targets/{id}/pause|resume|override', () => {
     };
     expect(body.target.paused).toEqual({ sinceMs: api.clock.now(), reason: 'incident 77' });
     expect(body.record.body.operator).toEqual({ action: 'pause', reason: 'incident 77' });
+    api.clock.advance(1_000);
     expect((await post(`${api.url}/targets/cluster/resume`)).status).toBe(200);
     const audit = (await (await fetch(`${api.url}/decisions?policy=operator&order=asc`)).json()) as {
       decisions: { outcome: string; operator: { action: string } }[];
