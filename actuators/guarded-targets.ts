@@ -76,6 +76,16 @@ export class GuardedTargets implements Component {
     return this.entry(targetId).guarded.actuate(input, signal);
   }
 
+  /** Current state of a subject on a target (for policies); undefined when it cannot tell. */
+  async readCurrent(
+    targetId: string,
+    control: Parameters<GuardedTarget['readCurrent']>[0],
+    subject: Parameters<GuardedTarget['readCurrent']>[1],
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    return this.entry(targetId).guarded.readCurrent(control, subject, signal);
+  }
+
   get(targetId: string): GuardedTarget | undefined {
     return this.targets.get(targetId)?.guarded;
   }

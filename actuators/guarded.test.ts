@@ -403,6 +403,17 @@ describe('resilience', () => {
     expect(guarded.status().breaker).toBe('closed');
   });
 
+  it('reads the current state for the control loop, and says nothing when the target fails', async () => {
+    const { target, guarded } = setup();
+    target.states.set('replicas|service=checkout', { replicas: 4 });
+    expect(await guarded.readCurrent('replicas', subject, AbortSignal.timeout(1_000))).toEqual({
+      replicas: 4,
+    });
+    target.failRead.push(retryable());
+    expect(await guarded.readCurrent('replicas', subject, AbortSignal.timeout(1_000))).toBeUndefined();
+    expect(guarded.status().subjects[0]!.current).toEqual({ replicas: 4 });
+  });
+
   it('does not apply what it cannot audit', async () => {
     const { target, store, guarded } = setup({ mode: 'enforce' });
     await guarded.start(AbortSignal.timeout(1_000));
@@ -423,8 +434,8 @@ describe('resilience', () => {
   });
 
   it('serialises decisions on one target; a queued one that reaches its deadline is recorded as busy', async () => {
-    const { target, guarded } = setup({ mode: 'enforce', guard: { timeoutMs: 1_000, deadlineMs: 400 } });
-    target.applyDelayMs = 150;
+    const { target, guarded } = setup({ mode: 'enforce', guard: { timeoutMs: 2_000, deadlineMs: 1_000 } });
+    target.applyDelayMs = 300;
     const results = await Promise.all([1, 2, 3, 4].map((n) => guarded.actuate(replicas(n))));
     expect(target.peakConcurrentApplies).toBe(1);
     expect(results.filter((r) => r.body.outcome === 'applied').length).toBeGreaterThanOrEqual(1);

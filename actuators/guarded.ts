@@ -133,6 +133,26 @@ export class GuardedTarget {
     }
   }
 
+  /**
+   * The target's current state for a subject, through timeout and breaker (no retries), for the
+   * control loop to feed policies; undefined when the target cannot tell or is failing.
+   */
+  async readCurrent(
+    control: ControlKind,
+    subject: Actuation['subject'],
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    try {
+      await this.restoreState();
+      await this.startTarget(signal);
+    } catch {
+      return undefined;
+    }
+    const current = await this.tryRead(control, subject, signal);
+    if (current !== undefined) this.state.subject(control, subject).current = current;
+    return current;
+  }
+
   status(): TargetStatus {
     return describeTargetStatus(this, {
       started: this.started,

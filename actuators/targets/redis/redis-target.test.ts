@@ -46,7 +46,7 @@ describe.skipIf(!run)('RedisTarget against a real redis-server', () => {
 
   const subject = { provider: 'stripe' };
   const waitFor = async (n: number): Promise<void> => {
-    for (let i = 0; i < 200 && messages.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 1_000 && messages.length < n; i++) await new Promise((r) => setTimeout(r, 5));
   };
 
   it('writes a versioned document to the key and publishes it to subscribers', async () => {
