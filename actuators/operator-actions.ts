@@ -76,7 +76,8 @@ export class OperatorActions {
     try {
       this.guarded.target.normalize?.(control, subject, parsed.data as never);
     } catch (err) {
-      throw new InvalidInputError(err instanceof Error ? err.message : String(err), 'value');
+      const field = err instanceof HeadroomError && err.code === 'unknown_subject' ? 'subject' : 'value';
+      throw new InvalidInputError(err instanceof Error ? err.message : String(err), field);
     }
     const state = this.guarded.state;
     const operator = await this.guarded.recordOperatorAction(

@@ -230,6 +230,20 @@ describe('KubernetesTarget against a fake API server (HTTPS)', () => {
     const t = new KubernetesTarget(kubeTargetConfig(join(dir, 'missing.yaml')), { logger, clock });
     await expect(t.start()).rejects.toMatchObject({ code: 'kube_config_invalid', retryable: false });
   });
+
+  it('without a kubeconfig outside a cluster, start-up says so', async () => {
+    const host = process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    try {
+      const t = new KubernetesTarget(kubeTargetConfig(undefined), { logger, clock });
+      await expect(t.start()).rejects.toMatchObject({
+        code: 'kube_config_invalid',
+        message: expect.stringContaining('not running in a cluster') as unknown,
+      });
+    } finally {
+      if (host !== undefined) process.env.KUBERNETES_SERVICE_HOST = host;
+    }
+  });
 });
 
 describe('KubernetesTarget with the in-cluster service account', () => {

@@ -72,6 +72,9 @@ export class KubernetesTarget implements Target {
           kc.setCurrentContext(this.config.context);
         }
       } else {
+        if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT) {
+          throw new Error('not running in a cluster (KUBERNETES_SERVICE_HOST/PORT unset); set kubeconfig');
+        }
         kc.loadFromCluster(this.deps.inClusterPathPrefix);
       }
     } catch (err) {
