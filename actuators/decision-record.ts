@@ -1,8 +1,46 @@
 import { randomBytes } from 'node:crypto';
-import type { DecisionBody } from '../core/records/decision.js';
+import type { Actuation } from '../core/actuator.js';
+import type { ActuationMode, DecisionBody, DecisionOutcome } from '../core/records/decision.js';
 import type { StoredRecord } from '../core/store.js';
 
 export type DecisionRecord = StoredRecord<'decision'>;
+
+/** What the control loop hands the guard for one (target, control, subject) each tick. */
+export interface GuardInput {
+  actuation: Actuation;
+  /** Policy id (e.g. `scaling`), or `operator` for API-triggered applies. */
+  policy: string;
+  reasons: readonly string[];
+  suppressed: readonly { wanted: unknown; reason: string }[];
+  /** Set when telemetry is stale or a model failed: hold the last applied state, say why. */
+  failStatic?: string;
+}
+
+/** The state fields of a decision body. */
+export type DecisionFields = Partial<Pick<DecisionBody, 'current' | 'error'>> & { desired: unknown };
+
+/** The audit body of one guarded decision. */
+export function decisionBody(
+  target: { id: string; kind: string; mode: ActuationMode },
+  input: GuardInput,
+  outcome: DecisionOutcome,
+  fields: DecisionFields,
+): DecisionBody {
+  return {
+    target: target.id,
+    targetKind: target.kind,
+    policy: input.policy,
+    subject: { ...input.actuation.subject },
+    control: input.actuation.control,
+    mode: target.mode,
+    outcome,
+    ...(fields.current !== undefined ? { current: fields.current } : {}),
+    desired: fields.desired,
+    reasons: [...input.reasons],
+    suppressed: input.suppressed.map((s) => ({ wanted: s.wanted, reason: s.reason })),
+    ...(fields.error !== undefined ? { error: fields.error } : {}),
+  };
+}
 
 let sequence = 0;
 

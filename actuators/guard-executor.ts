@@ -17,7 +17,7 @@ import {
   type IBackoffFactory,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import { HeadroomError, isRetryable } from '../core/errors.js';
+import { HeadroomError, errorMessage, isRetryable } from '../core/errors.js';
 import type { GuardConfig } from './config.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
@@ -85,6 +85,18 @@ export class GuardExecutor {
     return policy.execute(({ signal: s }) => fn(s), signal);
   }
 
+  /** One line for an audit record or status: what failed, in the operator's terms. */
+  describe(err: unknown): string {
+    if (err instanceof BrokenCircuitError) {
+      return `circuit breaker open after ${this.config.breakerFailures} consecutive failures: failing fast until a probe succeeds`;
+    }
+    if (err instanceof TaskCancelledError) {
+      return `timed out (attempt limit ${this.config.timeoutMs} ms or decision deadline)`;
+    }
+    if (err instanceof HeadroomError) return `${err.code}: ${err.message}`;
+    return errorMessage(err);
+  }
+
   private shouldRetry(err: Error): boolean {
     if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) return false;
     if (err instanceof TaskCancelledError) return true;
@@ -96,7 +108,7 @@ export class GuardExecutor {
 }
 
 /** Exponential backoff, but never shorter than the `Retry-After` the target reported. */
-class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+export class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(
     private readonly inner: IBackoffFactory<unknown>,
     private readonly maxMs: number,

@@ -1,5 +1,4 @@
 import type { Counter } from '@opentelemetry/api';
-import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import type { Actuation, ControlKind, Target } from '../core/actuator.js';
 import type { Clock } from '../core/clock.js';
 import { HeadroomError, errorMessage } from '../core/errors.js';
@@ -9,23 +8,23 @@ import type { Store } from '../core/store.js';
 import { getMeter } from '../core/telemetry.js';
 import { ActuationState } from './actuation-state.js';
 import { anySignal } from './any-signal.js';
-import { clampToBounds, type Bounds } from './bounds.js';
+import type { Bounds } from './bounds.js';
 import type { GuardConfig } from './config.js';
-import { CONTROL_STATE_SCHEMAS, canonicalJson, statesEqual, subjectSchema } from './control-states.js';
-import { decisionRecord, newDecisionId, type DecisionRecord } from './decision-record.js';
+import { canonicalJson, statesEqual } from './control-states.js';
+import { decisionGates } from './decision-gates.js';
+import {
+  decisionBody,
+  decisionRecord,
+  newDecisionId,
+  type DecisionFields,
+  type DecisionRecord,
+  type GuardInput,
+} from './decision-record.js';
 import { GuardExecutor } from './guard-executor.js';
+import { SerialQueue } from './serial-queue.js';
 import { describeTargetStatus, type TargetStatus } from './target-status.js';
 
-/** What the control loop hands the guard for one (target, control, subject) each tick. */
-export interface GuardInput {
-  actuation: Actuation;
-  /** Policy id (e.g. `scaling`), or `operator` for API-triggered applies. */
-  policy: string;
-  reasons: readonly string[];
-  suppressed: readonly { wanted: unknown; reason: string }[];
-  /** Set when telemetry is stale or a model failed: hold the last applied state, say why. */
-  failStatic?: string;
-}
+export type { GuardInput } from './decision-record.js';
 
 /** The part of the store the guard needs: audit records only. */
 export type RecordStore = Pick<Store, 'putRecords' | 'queryRecords'>;
@@ -40,9 +39,8 @@ export interface GuardedTargetOptions {
   logger: Logger;
 }
 
-type Fields = Partial<Pick<DecisionBody, 'current' | 'error'>> & { desired: unknown };
+type Fields = DecisionFields;
 const FAILURE_LOG_INTERVAL_MS = 60_000;
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * Wraps one target the same way as every other (DESIGN.md "Actuators"): per decision it checks
@@ -59,7 +57,7 @@ export class GuardedTarget {
   private readonly executor: GuardExecutor;
   private readonly log: Logger;
   private readonly decisions: Counter;
-  private tail: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private started = false;
   private restored = false;
   private lastError: TargetStatus['lastError'] = null;
@@ -97,7 +95,7 @@ export class GuardedTarget {
   }
 
   async stop(): Promise<void> {
-    await this.tail;
+    await this.queue.idle();
     this.started = false;
     await this.options.target.stop?.();
   }
@@ -108,14 +106,10 @@ export class GuardedTarget {
       ...(signal ? [signal] : []),
       AbortSignal.timeout(this.options.guard.deadlineMs),
     ]);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.tail;
-    this.tail = previous.then(() => gate);
+    let release: () => void;
     try {
-      await raceAbort(previous, deadline);
+      release = await this.queue.acquire(deadline);
     } catch {
-      release();
       return this.finish(input, 'failed', this.clock(), {
         desired: input.actuation.desired,
         error: 'target busy: an earlier decision on it was still running at the deadline',
@@ -126,7 +120,7 @@ export class GuardedTarget {
     } catch (err) {
       return this.finish(input, 'failed', this.clock(), {
         desired: input.actuation.desired,
-        error: this.describe(err),
+        error: this.executor.describe(err),
       });
     } finally {
       release();
@@ -194,67 +188,33 @@ export class GuardedTarget {
     const done = (outcome: DecisionOutcome, fields: Fields, id?: string): Promise<DecisionRecord> =>
       this.finish({ ...input, reasons, suppressed }, outcome, nowMs, fields, id);
 
-    if (!target.controls.includes(control)) {
-      return done('failed', {
-        desired: input.actuation.desired,
-        error: `${target.kind} target does not handle ${control}`,
-      });
-    }
-    const badSubject = subjectSchema.safeParse(subject);
-    const parsed = CONTROL_STATE_SCHEMAS[control].safeParse(input.actuation.desired);
-    if (!badSubject.success || !parsed.success) {
-      const issue = (badSubject.error ?? parsed.error)!.issues[0]!;
-      return done('failed', {
-        desired: input.actuation.desired,
-        error: `invalid ${badSubject.success ? 'desired state' : 'subject'}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      });
-    }
     await this.restoreState();
-    let desired: unknown = parsed.data;
-    const status = this.state.subject(control, subject);
-
-    if (this.state.paused) {
-      const p = this.state.paused;
-      reasons.unshift(
-        `target paused by an operator since ${iso(p.sinceMs)}${p.reason ? ` (${p.reason})` : ''}`,
-      );
-      suppressed.push({ wanted: desired, reason: 'target paused' });
-      return done('paused', { desired, current: await this.tryRead(control, subject, signal) });
+    const gate = decisionGates(input, {
+      target,
+      state: this.state,
+      bounds: this.options.bounds,
+      nowMs,
+      reasons,
+      suppressed,
+      describe: (err) => this.executor.describe(err),
+    });
+    if (!gate.go) {
+      const current = gate.readCurrent ? await this.tryRead(control, subject, signal) : undefined;
+      return done(gate.outcome, {
+        desired: gate.desired,
+        ...(current !== undefined ? { current } : {}),
+        ...(gate.error !== undefined ? { error: gate.error } : {}),
+      });
     }
-    const override = this.state.activeOverride(control, subject, nowMs);
-    if (override) {
-      suppressed.push({ wanted: desired, reason: `operator override until ${iso(override.untilMs)}` });
-      reasons.unshift(
-        `operator override pins ${canonicalJson(override.value)} until ${iso(override.untilMs)}${override.reason ? ` (${override.reason})` : ''}`,
-      );
-      desired = CONTROL_STATE_SCHEMAS[control].parse(override.value);
-    } else if (input.failStatic) {
-      const held = status.lastApplied;
-      reasons.unshift(
-        `fail-static: ${input.failStatic}; holding ${held ? `the last applied state ${canonicalJson(held.state)} (applied ${iso(held.timeMs)})` : 'the current state (nothing applied yet)'}`,
-      );
-      suppressed.push({ wanted: desired, reason: `fail-static: ${input.failStatic}` });
-      return done('held', { desired, current: await this.tryRead(control, subject, signal) });
-    }
-    try {
-      const clamped = clampToBounds(control, desired as never, this.options.bounds);
-      if (clamped.note) {
-        suppressed.push({ wanted: desired, reason: clamped.note });
-        reasons.push(clamped.note);
-        desired = clamped.state;
-      }
-      desired = target.normalize ? target.normalize(control, subject, desired as never) : desired;
-    } catch (err) {
-      return done('failed', { desired, error: this.describe(err) });
-    }
-    const positive: DecisionOutcome | undefined = override ? 'overridden' : undefined;
+    const desired = gate.desired;
+    const positive: DecisionOutcome | undefined = gate.overridden ? 'overridden' : undefined;
 
     let current: unknown;
     try {
       await this.startTarget(signal);
       current = await this.executor.execute((s) => target.read(control, subject, s), signal);
     } catch (err) {
-      const error = `could not read the current state: ${this.describe(err)}`;
+      const error = `could not read the current state: ${this.executor.describe(err)}`;
       return this.mode === 'dry_run'
         ? done(positive ?? 'dry_run', { desired, error })
         : done('failed', { desired, error });
@@ -271,7 +231,7 @@ export class GuardedTarget {
     const id = newDecisionId(nowMs);
     const interrupted = decisionRecord(
       nowMs,
-      this.body({ ...input, reasons, suppressed }, 'failed', {
+      decisionBody(this, { ...input, reasons, suppressed }, 'failed', {
         desired,
         current,
         error: 'interrupted: the apply started but its outcome was not recorded',
@@ -300,27 +260,10 @@ export class GuardedTarget {
         });
       }
     } catch (err) {
-      return done('failed', { desired, current, error: this.describe(err) }, id);
+      return done('failed', { desired, current, error: this.executor.describe(err) }, id);
     }
     reasons.push(`applied (was ${current === undefined ? 'unknown' : canonicalJson(current)})`);
     return done(positive ?? 'applied', { desired, current }, id);
-  }
-
-  private body(input: GuardInput, outcome: DecisionOutcome, fields: Fields): DecisionBody {
-    return {
-      target: this.id,
-      targetKind: this.kind,
-      policy: input.policy,
-      subject: { ...input.actuation.subject },
-      control: input.actuation.control,
-      mode: this.mode,
-      outcome,
-      ...(fields.current !== undefined ? { current: fields.current } : {}),
-      desired: fields.desired,
-      reasons: [...input.reasons],
-      suppressed: input.suppressed.map((s) => ({ wanted: s.wanted, reason: s.reason })),
-      ...(fields.error !== undefined ? { error: fields.error } : {}),
-    };
   }
 
   private async finish(
@@ -330,7 +273,7 @@ export class GuardedTarget {
     fields: Fields,
     id?: string,
   ): Promise<DecisionRecord> {
-    const record = decisionRecord(nowMs, this.body(input, outcome, fields), id);
+    const record = decisionRecord(nowMs, decisionBody(this, input, outcome, fields), id);
     try {
       await this.options.store.putRecords([record]);
     } catch (err) {
@@ -398,35 +341,7 @@ export class GuardedTarget {
     }
   }
 
-  private describe(err: unknown): string {
-    if (err instanceof BrokenCircuitError) {
-      return `circuit breaker open after ${this.options.guard.breakerFailures} consecutive failures: failing fast until a probe succeeds`;
-    }
-    if (err instanceof TaskCancelledError)
-      return `timed out (attempt limit ${this.options.guard.timeoutMs} ms or decision deadline)`;
-    if (err instanceof HeadroomError) return `${err.code}: ${err.message}`;
-    return errorMessage(err);
-  }
-
   private clock(): number {
     return this.options.clock.now();
   }
-}
-
-function raceAbort(promise: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new Error('aborted'));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-    );
-  });
 }
