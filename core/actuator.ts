@@ -42,6 +42,17 @@ export interface Actuation<C extends ControlKind = ControlKind> {
 }
 
 /**
+ * Why an actuation happens, passed to targets that forward decisions (webhook) so a receiver can
+ * correlate with Headroom's audit record. Targets that only apply state ignore it.
+ */
+export interface ActuationContext {
+  /** Id of the audit record (kind `decision`) this apply belongs to. */
+  readonly decisionId: string;
+  readonly policy: string;
+  readonly reasons: readonly string[];
+}
+
+/**
  * An actuation target (nginx, Kubernetes, Redis, webhook). It does one job: apply a desired
  * state idempotently and read the current one. Failures are HeadroomErrors with `retryable`
  * set; retries, timeouts, circuit breaking, dry-run and audit live in actuators/guarded.ts.
@@ -57,7 +68,13 @@ export interface Target {
     subject: Tags,
     signal: AbortSignal,
   ): Promise<ControlStates[C] | undefined>;
-  apply(actuation: Actuation, signal: AbortSignal): Promise<void>;
+  apply(actuation: Actuation, signal: AbortSignal, context?: ActuationContext): Promise<void>;
+  /**
+   * The state as this target can represent it (nginx rates in whole requests per minute, integer
+   * weights...), so that `read` after `apply` returns exactly it and comparisons converge. Throws
+   * a non-retryable HeadroomError when the state cannot be represented (unknown endpoint).
+   */
+  normalize?<C extends ControlKind>(control: C, subject: Tags, state: ControlStates[C]): ControlStates[C];
   start?(signal: AbortSignal): Promise<void>;
   stop?(): Promise<void>;
 }

@@ -51,10 +51,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<HeadroomCo
   return deepFreeze(result.data!);
 }
 
-/** `store.influx.url: expected a URL (got "x")` style lines. */
+/** `store.influx.url: expected a URL (got "x")` style lines; list items as `targets[1].kind`. */
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
+    const path = issue.path
+      .map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i > 0 ? '.' : ''}${String(seg)}`))
+      .join('');
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
       return `${keys.join(', ')}: unknown key${keys.length > 1 ? 's' : ''}`;
