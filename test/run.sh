@@ -5,7 +5,7 @@
 # Tests start the real servers they need (influxd, nginx, redis-server, chromium) on free
 # loopback ports; outside CI a missing server makes its tests skip with a message, in CI
 # (CI=true) it fails them. Install them on Debian with:
-#   apt-get install -y influxdb influxdb-client nginx redis-server chromium \
+#   apt-get install -y influxdb influxdb-client nginx redis-server chromium openssl \
 #     jupyter-nbconvert python3-ipykernel jupyter-client
 # Arguments are passed to vitest (e.g. `npm test -- collectors`); with arguments the notebooks
 # are skipped.
