@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { detectionConfigSchema } from './detection-config.js';
 
 /** Configuration of `models/` (the `models:` section of the YAML file). */
-export const modelsConfigSchema = z.strictObject({});
+export const modelsConfigSchema = z.strictObject({
+  detection: detectionConfigSchema.prefault({}),
+});
 
 export type ModelsConfig = z.infer<typeof modelsConfigSchema>;
