@@ -329,7 +329,12 @@ export class QuantileMlp implements WalkForwardForecaster {
 }
 
 async function predict(net: LayersModel, x: Float32Array, rows: number): Promise<Float32Array> {
-  const out = tf.tidy(() => orderedQuantiles(net.predict(tf.tensor2d(x, [rows, FEATURE_COUNT])) as never));
+  // One batch: predict()'s default of 32 rows per batch reads every small batch back from WASM.
+  const out = tf.tidy(() =>
+    orderedQuantiles(
+      net.predict(tf.tensor2d(x, [rows, FEATURE_COUNT]), { batchSize: Math.max(32, rows) }) as never,
+    ),
+  );
   try {
     return (await out.data()) as Float32Array;
   } finally {
