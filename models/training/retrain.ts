@@ -21,6 +21,11 @@ export interface RetrainOptions {
   readonly evaluationSteps?: number;
   /** Candidate model id; default the learned model. */
   readonly candidate?: string;
+  /**
+   * Also let Holt-Winters challenge (default true): when it beats the candidate on the promotion
+   * window it becomes the challenger, so a learned model that loses to it is never promoted.
+   */
+  readonly holtWintersChallenges?: boolean;
   readonly mlp?: QuantileMlpOptions;
   readonly onProgress?: (event: {
     readonly stage: string;
@@ -34,7 +39,7 @@ export interface RetrainOptions {
 export interface RetrainReport {
   readonly outcome: 'promoted' | 'kept';
   readonly reason: string;
-  /** The candidate as saved (saved whether promoted or not, for audit). */
+  /** The challenger (candidate, or Holt-Winters when it scored better) as saved, promoted or not. */
   readonly candidate: ModelArtefact;
   /** Version serving after this run (undefined: none yet, baselines serve). */
   readonly servingVersion: string | undefined;
@@ -53,7 +58,8 @@ const MAX_ORIGINS_PER_SERIES = 300;
  * `evaluationSteps`, backtest it walk-forward on that held-out tail together with Holt-Winters,
  * the daily and weekly seasonal naive (weekly only when every series holds two weeks) and the
  * currently promoted model, promote it only if it beats both the current model and the best
- * seasonal naive, then refit it on the full history and save it either way.
+ * seasonal naive, then refit it on the full history and save it either way. Holt-Winters takes
+ * the candidate's place as challenger when it scored better (a learned model must earn its keep).
  */
 export async function retrain(options: RetrainOptions): Promise<RetrainReport> {
   const { histories, signal } = options;
@@ -119,30 +125,38 @@ export async function retrain(options: RetrainOptions): Promise<RetrainReport> {
       scores.push(await score(rival.model, usable, targets, rival.version));
     }
     progress('backtest', rivals.length, rivals.length);
-    const candidateScore = scores[0]!;
+    const challengers = [0];
+    const hwIndex = rivals.findIndex((r, i) => i > 0 && r.label === 'holt-winters');
+    if ((options.holtWintersChallenges ?? true) && hwIndex > 0 && candidateId !== 'holt-winters')
+      challengers.push(hwIndex);
+    const best = challengers.reduce((a, b) => (scores[b]!.wape < scores[a]!.wape ? b : a));
+    if (best !== 0)
+      notes.push(`holt-winters beat ${candidateId} on the promotion window and challenges instead`);
+    const challenger = rivals[best]!.model;
+    const candidateScore = scores[best]!;
     const naive = scores.filter((s) => s.modelId.startsWith('seasonal-naive'));
     const bestNaive = naive.reduce((a, b) => (b.wape < a.wape ? b : a));
     const currentScore = scores.find((s) => s.version !== undefined);
     const decision = decidePromotion(candidateScore, bestNaive, currentScore);
 
     progress('final fit', 0, 1);
-    await candidate.fit(usable, { signal });
+    await challenger.fit(usable, { signal });
     progress('final fit', 1, 1);
     const fromMs = Math.min(...usable.map((h) => h.startMs));
     const toMs = Math.max(...usable.map((h) => h.startMs + (h.values.length - 1) * h.stepMs));
     const saved = await registry.save(
       {
-        modelId: candidate.id,
-        modelVersion: candidate.version,
+        modelId: challenger.id,
+        modelVersion: challenger.version,
         createdAtMs: options.now,
-        backend: candidateId === 'quantile-mlp' ? (tfBackendName() ?? 'unknown') : 'none',
+        backend: challenger.id === 'quantile-mlp' ? (tfBackendName() ?? 'unknown') : 'none',
         stepMs,
         horizonSteps: horizon,
         trainingWindow: { fromMs, toMs, series: usable.length },
         backtest: { scores, fromMs: toMs - (evaluation - 1) * stepMs, toMs },
         config: { evaluationSteps: evaluation, horizonSteps: horizon, mlp: options.mlp ?? {} },
       },
-      candidate.snapshot(),
+      challenger.snapshot(),
     );
     let serving = previous?.version;
     if (decision.outcome === 'promoted')
