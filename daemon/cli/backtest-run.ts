@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HeadroomError, errorMessage } from '../../core/errors.js';
+import type { QuantileMlpOptions } from '../../models/forecasters/learned/quantile-mlp.js';
 import { createChain, DEFAULT_MODEL } from '../../models/forecasters/registry.js';
 import { backtestRows, type RowBacktestSummary } from '../../models/training/backtest-rows.js';
 import { parseSeriesCsv } from '../../models/training/parse-series-csv.js';
@@ -15,6 +16,8 @@ export async function runBacktestCli(
   flags: { horizon: string; start: string; model?: string; refitEvery?: string },
   stdout: Writable,
   stderr: Writable,
+  /** Training budget of the learned model; tests pass a small one. */
+  mlp: QuantileMlpOptions = { samplesPerFit: 20_000, epochs: 8, refitEpochs: 3 },
 ): Promise<number> {
   const fail = (message: string, code: number = EXIT.usage): number => {
     stderr.write(`headroom backtest: ${message}\n`);
@@ -37,7 +40,7 @@ export async function runBacktestCli(
     const csv = parseSeriesCsv(text);
     const models = await createChain(flags.model ?? DEFAULT_MODEL, {
       horizonSteps: horizon,
-      mlp: { samplesPerFit: 20_000, epochs: 8, refitEpochs: 3 },
+      mlp,
     });
     const startedMs = Date.now();
     const result = await backtestRows(csv, {

@@ -28,7 +28,12 @@ async function backtest(text: string, args: { horizon: string; start: string; mo
   writeFileSync(file, text);
   const out = sink();
   const err = sink();
-  const code = await runBacktestCli(file, args, out, err);
+  const code = await runBacktestCli(file, args, out, err, {
+    samplesPerFit: 2000,
+    epochs: 3,
+    refitEpochs: 1,
+    hiddenUnits: [16, 8],
+  });
   const rows = out
     .text()
     .trim()
