@@ -24,7 +24,10 @@ export const backtestCommand: CliCommand = {
       .argument('<file>', 'CSV with header timestamp,value (YYYY-MM-DD HH:MM:SS or ISO 8601)')
       .requiredOption('--horizon <rows>', 'forecast distance in rows (row j is forecast from row j-H)')
       .requiredOption('--start <row>', 'first target row (0-based data row); must be >= horizon')
-      .option('--model <name>', 'model id (default: quantile-mlp; see --help of retrain for the list)')
+      .option(
+        '--model <name>',
+        'quantile-mlp (default), holt-winters, seasonal-naive-weekly, seasonal-naive-daily or naive-last-value',
+      )
       .option('--refit-every <steps>', 'refit period in steps (default: one day of steps)')
       .action((file: string, flags: BacktestFlags) =>
         run(async () => {
