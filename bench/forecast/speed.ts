@@ -37,9 +37,11 @@ export interface SpeedResult {
   readonly backend: string;
   readonly trainSeries: number;
   readonly trainSeconds: number;
+  readonly trainCpuSeconds: number;
   readonly forecastSeries: number;
   readonly forecastSteps: number;
   readonly forecastSeconds: number;
+  readonly forecastCpuSeconds: number;
 }
 
 /** Times one global fit on `trainCount` series and one batched forecast of `forecastCount`. */
@@ -52,12 +54,16 @@ export async function speed(
   const train = await minuteSeries(paths, trainCount, 14, 7);
   const model = new QuantileMlp({ horizonSteps });
   let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
   await model.fit(train);
   const trainSeconds = (performance.now() - t0) / 1000;
+  const trainCpuSeconds = cpuSeconds(cpu0);
   const many = await minuteSeries(paths, forecastCount, 14, 8);
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
   const forecasts = await model.forecastMany(many, horizonSteps);
   const forecastSeconds = (performance.now() - t0) / 1000;
+  const forecastCpuSeconds = cpuSeconds(cpu0);
   if (forecasts.some((f) => !f.p50.every(Number.isFinite)))
     throw new Error('a forecast held a non-finite value');
   model.dispose();
@@ -65,8 +71,16 @@ export async function speed(
     backend: tfBackendName() ?? 'unknown',
     trainSeries: trainCount,
     trainSeconds,
+    trainCpuSeconds,
     forecastSeries: forecastCount,
     forecastSteps: horizonSteps,
     forecastSeconds,
+    forecastCpuSeconds,
   };
+}
+
+/** User + system CPU seconds of this process since `start` (less sensitive to machine load). */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
 }

@@ -54,7 +54,8 @@ export function runFilter(
   const n = to - from + 1;
   const D = layout.dailySteps;
   const W = layout.weeklySteps;
-  const trace = into && into.length === n ? into : allocateTrace(n, D, W);
+  const fits = into && into.length === n && into.daily.length === n + D && into.weekly.length === n + W;
+  const trace = fits ? into : allocateTrace(n, D, W);
   const init = initialStates(values, from, Math.max(1, Math.min(initSteps, n)), D, W);
   trace.daily.set(init.daily, 0);
   trace.weekly.set(init.weekly, 0);

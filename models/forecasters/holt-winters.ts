@@ -6,6 +6,7 @@ import {
   forecastFromTrace,
   initWindow,
   runFilter,
+  type FilterTrace,
   type HoltWintersLayout,
   type HoltWintersParams,
 } from './holt-winters-filter.js';
@@ -44,6 +45,7 @@ export class HoltWinters implements WalkForwardForecaster {
   readonly version = VERSION;
   private readonly options: HoltWintersOptions;
   private state: HoltWintersFit | undefined;
+  private scratch: FilterTrace | undefined;
 
   constructor(options: HoltWintersOptions = {}) {
     this.options = options;
@@ -154,7 +156,23 @@ export class HoltWinters implements WalkForwardForecaster {
     const from = Math.max(0, minOrigin + 1 - 5 * Math.max(W, seasonPeriods(stepMs).weeklySteps, 1));
     const available = minOrigin - from + 1;
     const layout: HoltWintersLayout = { ...state.layout, weeklySteps: W > 0 && available >= 2 * W ? W : 0 };
-    const trace = runFilter(values, from, maxOrigin, initWindow(available, layout), state.params, layout);
+    // Reuse one trace buffer across calls: forecasting many equally long series otherwise
+    // allocates (and collects) a megabyte per series.
+    const trace = runFilter(
+      values,
+      from,
+      maxOrigin,
+      initWindow(available, layout),
+      state.params,
+      layout,
+      this.scratch,
+    );
+    if (
+      trace.daily.length === trace.length + layout.dailySteps &&
+      trace.weekly.length === trace.length + layout.weeklySteps
+    ) {
+      this.scratch = trace;
+    }
     for (let k = 0; k < origins.length; k++) {
       out[k] = forecastFromTrace(
         trace,
