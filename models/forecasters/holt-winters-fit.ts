@@ -49,7 +49,7 @@ export function fitHoltWinters(series: readonly Float64Array[], settings: FitSet
   const useWeekly =
     settings.allowWeekly &&
     periods.weeklySteps > 0 &&
-    picked.every((v) => v.length >= 2 * periods.weeklySteps);
+    picked.every((v) => v.length >= periods.weeklySteps + 2 * Math.max(periods.dailySteps, 1));
   const layout: HoltWintersLayout = {
     dailySteps: periods.dailySteps,
     weeklySteps: useWeekly ? periods.weeklySteps : 0,

@@ -17,7 +17,7 @@ import { prefixSums, trailingScale } from './series-scale.js';
 import type { WalkForwardForecaster } from './walk-forward-forecaster.js';
 
 export interface HoltWintersOptions {
-  /** 'auto' adds the weekly season when every training series holds two weeks. */
+  /** 'auto' adds the weekly season when every training series holds a week and two days. */
   readonly seasons?: 'auto' | 'daily';
   /** Horizon (steps) whose error the fit minimises together with the one-step error. */
   readonly targetHorizonSteps?: number;
@@ -31,7 +31,7 @@ const VERSION = '1';
 const HOUR_MS = 3_600_000;
 
 /**
- * Holt-Winters with a damped additive trend, daily and (with two weeks of history) weekly
+ * Holt-Winters with a damped additive trend, daily and (with a week and two days of history) weekly
  * additive seasons and an AR(1) correction of the last error (see holt-winters-filter.ts).
  * `fit` chooses α, β, δ, ω, φ by Nelder-Mead on the mean absolute error of one-step and
  * target-horizon forecasts; with several histories the parameters are shared (each series' error
@@ -45,7 +45,7 @@ export class HoltWinters implements WalkForwardForecaster {
   readonly version = VERSION;
   private readonly options: HoltWintersOptions;
   private state: HoltWintersFit | undefined;
-  private scratch: FilterTrace | undefined;
+  private readonly scratch: (FilterTrace | undefined)[] = [undefined, undefined];
 
   constructor(options: HoltWintersOptions = {}) {
     this.options = options;
@@ -135,6 +135,7 @@ export class HoltWinters implements WalkForwardForecaster {
     stepMs: number,
     origins: Int32Array,
     horizons: Int32Array,
+    weeklyUsed?: Uint8Array,
   ): Float64Array {
     const state = this.fitted();
     if (stepMs !== state.stepMs) {
@@ -144,43 +145,42 @@ export class HoltWinters implements WalkForwardForecaster {
     const out = new Float64Array(origins.length);
     if (origins.length === 0) return out;
     let minOrigin = n;
-    let maxOrigin = -1;
     for (let k = 0; k < origins.length; k++) {
       const o = origins[k] as number;
       if (o < 0 || o >= n) throw new RangeError(`origin ${o} outside a series of ${n}`);
       if (!((horizons[k] as number) >= 1)) throw new RangeError(`horizon must be >= 1, got ${horizons[k]}`);
       minOrigin = Math.min(minOrigin, o);
-      maxOrigin = Math.max(maxOrigin, o);
     }
     const W = state.layout.weeklySteps;
     const from = Math.max(0, minOrigin + 1 - 5 * Math.max(W, seasonPeriods(stepMs).weeklySteps, 1));
-    const available = minOrigin - from + 1;
-    const layout: HoltWintersLayout = { ...state.layout, weeklySteps: W > 0 && available >= 2 * W ? W : 0 };
-    // Reuse one trace buffer across calls: forecasting many equally long series otherwise
-    // allocates (and collects) a megabyte per series.
-    const trace = runFilter(
-      values,
-      from,
-      maxOrigin,
-      initWindow(available, layout),
-      state.params,
-      layout,
-      this.scratch,
-    );
-    if (
-      trace.daily.length === trace.length + layout.dailySteps &&
-      trace.weekly.length === trace.length + layout.weeklySteps
-    ) {
-      this.scratch = trace;
-    }
-    for (let k = 0; k < origins.length; k++) {
-      out[k] = forecastFromTrace(
-        trace,
-        (origins[k] as number) - from,
-        horizons[k] as number,
+    // The weekly season is initialised from the first week after `from`, so only origins at least
+    // a week and a day past it may use it (earlier ones would see their own future).
+    const weeklyFrom = W > 0 ? from + W + Math.max(state.layout.dailySteps, 1) - 1 : Number.POSITIVE_INFINITY;
+    const daily: HoltWintersLayout = { ...state.layout, weeklySteps: 0 };
+    for (const weekly of [false, true]) {
+      let last = -1;
+      for (const o of origins) if (o >= weeklyFrom === weekly) last = Math.max(last, o);
+      if (last < 0) continue;
+      const layout = weekly ? state.layout : daily;
+      const initSteps = weekly ? W : initWindow(minOrigin - from + 1, daily);
+      // Reuse trace buffers across calls: forecasting many equally long series otherwise
+      // allocates (and collects) a megabyte per series.
+      const trace = runFilter(
+        values,
+        from,
+        last,
+        initSteps,
         state.params,
         layout,
+        this.scratch[weekly ? 1 : 0],
       );
+      this.scratch[weekly ? 1 : 0] = trace;
+      for (let k = 0; k < origins.length; k++) {
+        const o = origins[k] as number;
+        if (o >= weeklyFrom !== weekly) continue;
+        out[k] = forecastFromTrace(trace, o - from, horizons[k] as number, state.params, layout);
+        if (weeklyUsed) weeklyUsed[k] = weekly ? 1 : 0;
+      }
     }
     return out;
   }

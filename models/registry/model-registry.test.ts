@@ -33,8 +33,16 @@ describe('ModelRegistry', () => {
     expect((await registry.artefact(a.version)).horizonSteps).toBe(60);
     await registry.promote(b.version, 'better', 5);
     expect(await registry.promoted()).toEqual({ version: b.version, promotedAtMs: 5, reason: 'better' });
-    await registry.recordDecision({ atMs: 5, candidate: b.version, decision: { outcome: 'promoted', reason: 'better' } });
-    expect(readFileSync(join(dir, 'r', 'decisions.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    await registry.recordDecision({
+      atMs: 5,
+      candidate: b.version,
+      decision: { outcome: 'promoted', reason: 'better' },
+    });
+    expect(
+      readFileSync(join(dir, 'r', 'decisions.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
   });
 
   it('refuses unknown and path-like versions', async () => {

@@ -17,6 +17,7 @@ export const FEATURE_NAMES = [
   'recent_hour_yesterday',
   'recent_hour_last_week',
   'weekly_available',
+  'hw_weekly_season',
   'horizon_days',
   'horizon_days_sqrt',
   'time_of_day_sin',
@@ -70,6 +71,7 @@ export function prepareSeries(series: RegularSeries): PreparedSeries {
 export function writeFeatures(
   p: PreparedSeries,
   hwPoints: Float64Array,
+  hwWeekly: Uint8Array,
   origins: Int32Array,
   horizons: Int32Array,
   out: Float32Array,
@@ -118,6 +120,7 @@ export function writeFeatures(
       yesterday / s,
       lastWeek / s,
       weeklyAvailable ? 1 : 0,
+      hwWeekly[k] as number,
       h / D,
       Math.sqrt(h / D),
       Math.sin(2 * Math.PI * dayFraction),

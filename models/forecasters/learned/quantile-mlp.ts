@@ -37,7 +37,7 @@ export interface SeriesRequest {
   readonly horizons: Int32Array;
 }
 
-const VERSION = '1';
+const VERSION = '2';
 const HOUR_MS = 3_600_000;
 
 /**
@@ -320,8 +320,9 @@ export class QuantileMlp implements WalkForwardForecaster {
     for (const req of requests) {
       if (req.origins.length === 0) continue;
       const prepared = prepareSeries(req.series);
-      const hw = this.hw.pointForecasts(prepared.values, prepared.stepMs, req.origins, req.horizons);
-      writeFeatures(prepared, hw, req.origins, req.horizons, x, row, scales, bases);
+      const weekly = new Uint8Array(req.origins.length);
+      const hw = this.hw.pointForecasts(prepared.values, prepared.stepMs, req.origins, req.horizons, weekly);
+      writeFeatures(prepared, hw, weekly, req.origins, req.horizons, x, row, scales, bases);
       row += req.origins.length;
     }
     return { x, scales, bases };
