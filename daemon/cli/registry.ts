@@ -1,6 +1,7 @@
+import { backtestCommand } from './backtest.js';
 import type { CliCommand } from './command.js';
 import { detectCommand } from './detect.js';
 import { startCommand } from './start.js';
 
 /** Every `headroom` subcommand, sorted by name. Lazy imports keep `detect` free of tfjs etc. */
-export const COMMANDS: readonly CliCommand[] = [detectCommand, startCommand];
+export const COMMANDS: readonly CliCommand[] = [backtestCommand, detectCommand, startCommand];
