@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Executes every notebooks/*.ipynb headless with the tslab TypeScript kernel; fails (exit != 0)
 # when any cell fails. Needs Debian jupyter-nbconvert + python3-ipykernel and npm tslab.
+# With a directory argument, also writes "<passed> <failed>" to DIR/counts (for test/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -8,15 +9,23 @@ npx tslab install --python=/usr/bin/python3 --binary "$ROOT/node_modules/.bin/ts
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 status=0
+passed=0
+failed=0
 for nb in notebooks/*.ipynb; do
   echo "notebook: $nb"
   start=$(date +%s)
   if JUPYTER_PATH="$ROOT/.jupyter/share/jupyter" /usr/bin/python3 -m jupyter nbconvert --to notebook --execute \
     --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.startup_timeout=300 --ExecutePreprocessor.kernel_name=tslab "$nb" --output-dir "$OUT"; then
     echo "notebook: $nb ok in $(( $(date +%s) - start )) s"
+    passed=$((passed + 1))
   else
     echo "notebook: $nb FAILED"
+    failed=$((failed + 1))
     status=1
   fi
 done
+if [ $# -ge 1 ]; then
+  mkdir -p "$1"
+  echo "$passed $failed" > "$1/counts"
+fi
 exit $status
