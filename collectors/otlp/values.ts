@@ -65,6 +65,7 @@ export function nanosToMs(v: unknown): number {
  * double's 53 bits (≈ 256 ns steps), so the difference is taken on split parts.
  */
 export function durationMs(start: unknown, end: unknown): number {
+  if (start === null || start === undefined || end === null || end === undefined) return Number.NaN;
   if (isLong(start) && isLong(end)) {
     return (
       (((end.high >>> 0) - (start.high >>> 0)) * 4_294_967_296 + ((end.low >>> 0) - (start.low >>> 0))) / 1e6
