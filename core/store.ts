@@ -9,7 +9,16 @@ import type { TagFilter, Tags } from './tags.js';
  * upstream (e.g. OTLP 503) rather than pretend.
  */
 export interface Sink {
-  write(points: readonly RollupPoint[]): Promise<void>;
+  /**
+   * Writing a series (measurement + full tag set) at a timeMs it already has replaces that point:
+   * one point per series and time, as in InfluxDB. Like InfluxDB, the replacement is field by
+   * field: a histogram bucket the rewrite does not carry keeps its earlier count. A producer that
+   * re-emits an interval therefore sends every bucket again (within an interval they only grow).
+   *
+   * `signal` aborts a write that takes too long (the spool then keeps the points); an aborted
+   * write may still have reached the store, which is harmless: rewriting a point replaces it.
+   */
+  write(points: readonly RollupPoint[], signal?: AbortSignal): Promise<void>;
 }
 
 /** A record kept beside the rollups (forecasts, anomalies, decisions, incidents, silences). */
@@ -50,7 +59,11 @@ export interface RollupQuery {
   groupBy?: readonly string[];
 }
 
-/** One group of a rollup query: the groupBy tag values and one aggregate per non-empty step. */
+/**
+ * One group of a rollup query: the groupBy tag values and one aggregate per non-empty step.
+ * Groups (like listSeries results) come in a stable order: by the JSON of their tags with keys
+ * sorted (measurement first for series), the same in every store.
+ */
 export interface RollupSeries {
   tags: Tags;
   /** Ascending by timeMs; steps with no data are absent. */
@@ -100,7 +113,8 @@ export interface Store extends Sink {
   listSeries(query?: SeriesQuery): Promise<SeriesInfo[]>;
 
   /** Upserts records by (kind, id). Durable when it resolves. */
-  putRecords(records: readonly StoredRecord[]): Promise<void>;
+  putRecords(records: readonly StoredRecord[], signal?: AbortSignal): Promise<void>;
   queryRecords<K extends RecordKind>(query: RecordQuery<K>): Promise<StoredRecord<K>[]>;
-  deleteRecords(kind: RecordKind, ids: readonly string[]): Promise<void>;
+  /** Deletes records by id (unknown ids are ignored). Goes through the spool like writes. */
+  deleteRecords(kind: RecordKind, ids: readonly string[], signal?: AbortSignal): Promise<void>;
 }

@@ -17,6 +17,14 @@ export const influxConfigSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(100_000).default(5_000),
   /** Longest time a point waits in the write buffer. */
   flushIntervalMs: z.number().int().min(10).default(1_000),
+  /**
+   * Write requests in flight at once. Lines are split into this many lanes by series, so the
+   * order of writes to one series is kept while the server works on several requests.
+   */
+  writeConcurrency: z.number().int().min(1).max(8).default(2),
+  /** Body encoding of write requests (InfluxDB 1.x accepts `Content-Encoding: gzip`). */
+  compression: z.enum(['gzip', 'none']).default('gzip'),
+  /** Timeout of each HTTP request (writes, queries, admin). */
   timeoutMs: z.number().int().min(100).default(10_000),
 });
 
@@ -24,7 +32,22 @@ export const influxConfigSchema = z.strictObject({
 export const embeddedConfigSchema = z.strictObject({
   /** Database file; default `<dataDir>/headroom.sqlite`. */
   path: z.string().optional(),
+  /** Rollups and records older than this are deleted (and not accepted). */
   retentionDays: z.number().int().min(1).default(14),
+  /** How often the retention job deletes what is older than retentionDays. */
+  retentionCheckIntervalMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .default(10 * 60_000),
+  /** SQLite page cache; the last page of every series should fit (10,000 series ≈ 40 MB). */
+  cacheSizeMb: z.number().int().min(1).default(64),
+  /**
+   * How long a write waits for a lock held by another connection (a backup, the sqlite3 shell).
+   * Short on purpose: better-sqlite3 blocks the event loop while it waits, and the spool takes
+   * the write when the lock is not released in time.
+   */
+  busyTimeoutMs: z.number().int().min(0).default(200),
 });
 
 /** Durable write spool in front of the store (storage/spool). */
@@ -39,6 +62,14 @@ export const spoolConfigSchema = z.strictObject({
     .default(1024 * 1024 * 1024),
   /** fsync at most this often while spooling (batched fsync). */
   fsyncIntervalMs: z.number().int().min(1).default(200),
+  /** A store write not done within this time is treated as failed and goes to the spool. */
+  storeTimeoutMs: z.number().int().min(100).default(15_000),
+  /** Size at which the spool starts a new segment file; replayed segments are deleted. */
+  segmentBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .default(16 * 1024 * 1024),
   /** How often to retry the store while spooling. */
   retryIntervalMs: z.number().int().min(10).default(2_000),
 });
