@@ -9,11 +9,16 @@ import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bucketIndex, bucketUpperMs, bucketValueMs } from '../../core/histogram.js';
 import type { SignalSeries } from '../../core/signal-query.js';
+import { storeConfigSchema } from '../../storage/config.js';
+import { createStore } from '../../storage/create-store.js';
 import { OtlpHarness, T0 } from '../testing/otlp-harness.js';
-import type { MemoryStore } from '../testing/memory-store.js';
+import { testLogger } from '../testing/test-logger.js';
 
 type Encoding = 'json' | 'protobuf';
 type Semconv = 'current' | 'old';
@@ -63,15 +68,22 @@ function onlySeries(body: { series: SignalSeries[] }): SignalSeries {
   return body.series[0]!;
 }
 
-describe('OpenTelemetry SDK → OTLP receiver → rollup → store and /api/v1/signals', () => {
+describe('OpenTelemetry SDK → OTLP receiver → rollup → embedded store and /api/v1/signals', () => {
   let harness: OtlpHarness;
+  let dataDir: string;
 
   beforeEach(async () => {
-    harness = new OtlpHarness({ rollup: { providers: { stripe: ['api.stripe.com', '*.stripe.com'] } } });
+    dataDir = mkdtempSync(join(tmpdir(), 'headroom-otlp-sdk-'));
+    harness = new OtlpHarness({
+      rollup: { providers: { stripe: ['api.stripe.com', '*.stripe.com'] } },
+      // What the daemon runs without InfluxDB: SQLite behind the durable spool.
+      store: (clock) => createStore(storeConfigSchema.parse({}), { dataDir, logger: testLogger(), clock }),
+    });
     await harness.start();
   });
   afterEach(async () => {
     await harness.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const cases: [Encoding, Semconv][] = [
@@ -123,11 +135,11 @@ describe('OpenTelemetry SDK → OTLP receiver → rollup → store and /api/v1/s
     await provider.shutdown();
     await harness.flushThrough(T0 + 30_000);
 
-    const store = harness.store as MemoryStore;
-    const points = store.all().filter((p) => p.measurement === 'api_calls');
-    expect(new Set(points.map((p) => p.timeMs))).toEqual(new Set([T0, T0 + 10_000, T0 + 20_000]));
-    for (const p of points) {
-      expect(p.tags).toMatchObject({
+    const store = harness.store;
+    const apiSeries = await store.listSeries({ measurement: 'api_calls' });
+    expect(apiSeries.length).toBeGreaterThan(0);
+    for (const { tags } of apiSeries) {
+      expect(tags).toMatchObject({
         service: 'checkout',
         provider: 'stripe',
         method: 'POST',
@@ -135,19 +147,32 @@ describe('OpenTelemetry SDK → OTLP receiver → rollup → store and /api/v1/s
         collector: 'otlp:test-1',
       });
       // Without url.template the old-convention spans fall back to the normalised path.
-      expect(p.tags.endpoint).toBe(semconv === 'current' ? '/v1/charges/{charge}' : '/v1/charges/{id}');
+      expect(tags.endpoint).toBe(semconv === 'current' ? '/v1/charges/{charge}' : '/v1/charges/{id}');
     }
+    const window = { from: T0, to: T0 + 30_000, stepMs: 10_000 };
+    const byStatus = await store.queryRollups({
+      measurement: 'api_calls',
+      ...window,
+      groupBy: ['status_class'],
+    });
+    const steps = new Set(byStatus.flatMap((g) => g.points.map((p) => p.timeMs)));
+    expect(steps).toEqual(new Set([T0, T0 + 10_000, T0 + 20_000]));
     const byClass = (cls: string) =>
-      points.filter((p) => p.tags.status_class === cls).reduce((n, p) => n + p.count, 0);
+      byStatus
+        .filter((g) => g.tags.status_class === cls)
+        .reduce((n, g) => n + g.points.reduce((m, p) => m + p.count, 0), 0);
     expect(byClass('5xx')).toBe(calls.filter((c) => c.status === 503).length);
     expect(byClass('429')).toBe(calls.filter((c) => c.status === 429).length);
     expect(byClass('4xx')).toBe(calls.filter((c) => c.status === 404).length);
     expect(byClass('2xx')).toBe(calls.filter((c) => c.status === 200).length);
-    const inbound = store.all().filter((p) => p.measurement === 'inbound');
-    expect(inbound.reduce((n, p) => n + p.count, 0)).toBe(10);
-    expect(inbound.reduce((n, p) => n + p.errors, 0)).toBe(1);
-    expect(inbound[0]!.tags).toMatchObject({ service: 'checkout', endpoint: '/cart/:id', method: 'GET' });
-    expect(inbound[0]!.tags.provider).toBeUndefined();
+    const inbound = await store.queryRollups({ measurement: 'inbound', ...window });
+    expect(inbound.flatMap((g) => g.points).reduce((n, p) => n + p.count, 0)).toBe(10);
+    expect(inbound.flatMap((g) => g.points).reduce((n, p) => n + p.errors, 0)).toBe(1);
+    const inboundSeries = await store.listSeries({ measurement: 'inbound' });
+    for (const { tags } of inboundSeries) {
+      expect(tags).toMatchObject({ service: 'checkout', endpoint: '/cart/:id', method: 'GET' });
+      expect(tags.provider).toBeUndefined();
+    }
 
     const range = `from=${T0}&to=${T0 + 60_000}&step=1m&provider=stripe`;
     const errors = calls.filter((c) => c.status >= 500 || c.status === 429).length;

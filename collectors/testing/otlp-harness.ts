@@ -18,7 +18,8 @@ export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 export interface OtlpHarnessOptions {
   otlp?: Partial<OtlpConfig>;
   rollup?: Partial<RollupConfig>;
-  store?: Store;
+  /** A store, or a factory given the harness clock; default an in-memory store. */
+  store?: Store | ((clock: FakeClock) => Store);
   errorSamples?: ErrorSampleSink;
 }
 
@@ -35,7 +36,8 @@ export class OtlpHarness {
   private readonly intervalMs: number;
 
   constructor(options: OtlpHarnessOptions = {}) {
-    this.store = options.store ?? new MemoryStore();
+    this.store =
+      typeof options.store === 'function' ? options.store(this.clock) : (options.store ?? new MemoryStore());
     const logger = testLogger();
     const rollup = rollupConfigSchema.parse({ ...options.rollup });
     this.intervalMs = rollup.intervalMs;
@@ -60,7 +62,9 @@ export class OtlpHarness {
     });
   }
 
+  /** Starts the store, the collector and the API. */
   async start(): Promise<void> {
+    await this.store.start();
     for (const c of this.collector.components) await c.start(new AbortController().signal);
     await this.api.start();
   }
@@ -68,6 +72,7 @@ export class OtlpHarness {
   async stop(): Promise<void> {
     await this.api.stop();
     for (const c of [...this.collector.components].reverse()) await c.stop();
+    await this.store.stop();
   }
 
   get otlpUrl(): string {

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../core/clock.js';
 import type { RollupPoint } from '../../../core/rollup.js';
-import { MemoryStore } from '../../../collectors/testing/memory-store.js';
 import { testLogger } from '../../../collectors/testing/test-logger.js';
+import { embeddedConfigSchema } from '../../../storage/config.js';
+import { EmbeddedStore } from '../../../storage/embedded/embedded-store.js';
 import { apiConfigSchema } from '../../config/schema.js';
 import { ApiServer } from '../api-server.js';
 import { seriesRoutes } from './series.js';
@@ -25,10 +29,16 @@ function point(timeMs: number, tags: Record<string, string>, count: number, erro
 
 describe('GET /api/v1/signals and /api/v1/series', () => {
   const clock = new FakeClock(T0 + 120_000);
-  const store = new MemoryStore();
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-routes-'));
+  const store = new EmbeddedStore(embeddedConfigSchema.parse({}), {
+    logger: testLogger(),
+    clock,
+    path: join(dir, 'h.sqlite'),
+  });
   let api: ApiServer;
 
   beforeAll(async () => {
+    await store.start();
     await store.write([
       point(T0, { provider: 'stripe', endpoint: '/a', collector: 'otlp:a' }, 10, 1),
       point(T0, { provider: 'stripe', endpoint: '/a', collector: 'otlp:b' }, 20, 1),
@@ -49,6 +59,8 @@ describe('GET /api/v1/signals and /api/v1/series', () => {
   });
   afterAll(async () => {
     await api.stop();
+    await store.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   interface Body {
