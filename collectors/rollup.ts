@@ -12,7 +12,7 @@ import { getMeter } from '../core/telemetry.js';
 import { normalizeTags } from '../core/tags.js';
 import { CardinalityLimiter, OTHER_VALUE } from './cardinality-limiter.js';
 import type { RollupConfig } from './rollup-config.js';
-import { BucketPool, RollupInterval, SeriesAccumulator } from './rollup-interval.js';
+import { RollupInterval, SeriesAccumulator } from './rollup-interval.js';
 import { WriteQueue, type Admission } from './write-queue.js';
 
 /** Outcome of one `record` call (numbers, so the hot path allocates nothing). */
@@ -57,7 +57,6 @@ export class Rollup implements Component {
   private readonly config: RollupConfig;
   private readonly intervalMs: number;
   private readonly limiter: CardinalityLimiter;
-  private readonly pool: BucketPool;
   private readonly queue: WriteQueue;
   private readonly log: Logger;
   private readonly intervals = new Map<number, RollupInterval>();
@@ -82,7 +81,6 @@ export class Rollup implements Component {
     this.name = `rollup ${options.collector}`;
     this.log = options.logger.child({ component: 'rollup', collector: options.collector });
     this.limiter = new CardinalityLimiter(this.config.maxValuesPerTag, this.config.tagValueTtlMs);
-    this.pool = new BucketPool(this.config.maxSeriesPerInterval);
     this.queue = new WriteQueue({
       sink: options.sink,
       clock: options.clock,
@@ -308,7 +306,7 @@ export class Rollup implements Component {
     if (series === undefined) {
       const tags: Record<string, string> = { collector: this.collector };
       for (let i = 0; i < keys.length; i++) tags[keys[i]!] = values[i]!;
-      series = new SeriesAccumulator(measurement, Object.freeze(normalizeTags(tags)), this.pool.take());
+      series = new SeriesAccumulator(measurement, Object.freeze(normalizeTags(tags)));
       interval.series.push(series);
       interval.seriesPerMeasurement[measurement]++;
       interval.index.set(measurement, a, b, c, d, e, f, series);
@@ -338,10 +336,7 @@ export class Rollup implements Component {
       this.intervals.delete(interval.startMs);
       if (this.last === interval) this.last = undefined;
       const points: RollupPoint[] = [];
-      for (const series of interval.series) {
-        points.push(series.toPoint(interval.startMs));
-        this.pool.give(series.buckets);
-      }
+      for (const series of interval.series) points.push(series.toPoint(interval.startMs));
       this.queue.enqueue(points);
     }
   }

@@ -1,0 +1,112 @@
+/**
+ * The benchmark's server process (pinned to one core by main.ts): OTLP receiver → rollup →
+ * store, exactly as the daemon wires them, plus the bare decode measurement on the same core.
+ */
+import { pino } from 'pino';
+import { systemClock } from '../../core/clock.js';
+import type { RollupPoint } from '../../core/rollup.js';
+import type { Store } from '../../core/store.js';
+import { otlpConfigSchema } from '../../collectors/otlp/config.js';
+import { OtlpCollector } from '../../collectors/otlp/otlp-collector.js';
+import { ExportTraceServiceRequest } from '../../collectors/otlp/proto.js';
+import { rollupConfigSchema } from '../../collectors/rollup-config.js';
+import { storeConfigSchema } from '../../storage/config.js';
+import { createStore } from '../../storage/create-store.js';
+import { readPayloads, SPANS_PER_REQUEST } from './payload-files.js';
+import type { DecodeReport, ServerCommand, ServerMessage, ServerOptions, ServerReport } from './protocol.js';
+
+const options = JSON.parse(process.env.HEADROOM_BENCH_SERVER ?? '{}') as ServerOptions;
+const logger = pino({ level: 'warn' });
+const send = (message: ServerMessage): void => {
+  process.send!(message);
+};
+
+const store: Store = createStore(
+  storeConfigSchema.parse(
+    options.store === 'influx' ? { influx: { url: options.influxUrl, database: 'headroom_bench' } } : {},
+  ),
+  { dataDir: options.dataDir, logger, clock: systemClock },
+);
+const writes: { atMs: number; points: number }[] = [];
+const countingSink = {
+  write: async (points: readonly RollupPoint[]) => {
+    await store.write(points);
+    writes.push({ atMs: Date.now(), points: points.length });
+  },
+};
+const collector = new OtlpCollector({
+  otlp: otlpConfigSchema.parse({ host: '127.0.0.1', port: 0, maxConcurrentRequests: 256 }),
+  // Caps above the benchmark's 10,000 series, so nothing folds.
+  rollup: rollupConfigSchema.parse({ maxValuesPerTag: 20_000 }),
+  instance: 'bench',
+  sink: countingSink,
+  clock: systemClock,
+  logger,
+});
+
+let cpuMark = process.cpuUsage();
+let wallMark = performance.now();
+
+function report(): ServerReport {
+  const cpu = process.cpuUsage(cpuMark);
+  const status = collector.rollup.status() as {
+    activeSeries: number;
+    writtenPoints: number;
+    pendingPoints: number;
+    late: number;
+  };
+  const memory = process.memoryUsage();
+  return {
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    wallSeconds: (performance.now() - wallMark) / 1000,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    activeSeries: status.activeSeries,
+    writtenPoints: status.writtenPoints,
+    pendingPoints: status.pendingPoints,
+    late: status.late,
+    writes: [...writes],
+  };
+}
+
+function decodeBench(): DecodeReport {
+  const payloads = readPayloads(options.payloadDir);
+  for (let i = 0; i < 100; i++) ExportTraceServiceRequest.decode(payloads[i % payloads.length]!);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let requests = 0;
+  while (performance.now() - t0 < options.decodeSeconds * 1000) {
+    for (const p of payloads) ExportTraceServiceRequest.decode(p);
+    requests += payloads.length;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    spans: requests * SPANS_PER_REQUEST,
+    wallSeconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+process.on('message', (message: ServerCommand) => {
+  void (async () => {
+    if (message.cmd === 'decode') send({ type: 'decoded', report: decodeBench() });
+    else if (message.cmd === 'reset') {
+      cpuMark = process.cpuUsage();
+      wallMark = performance.now();
+      writes.length = 0;
+      send({ type: 'reset' });
+    } else if (message.cmd === 'report') send({ type: 'report', report: report() });
+    else if (message.cmd === 'stop') {
+      const before = report();
+      for (const c of [...collector.components].reverse()) await c.stop();
+      await store.stop();
+      send({ type: 'stopped', report: before });
+      // Exit normally (not killed), so that --cpu-prof can write its profile.
+      process.exit(0);
+    }
+  })();
+});
+
+await store.start();
+for (const c of collector.components) await c.start(new AbortController().signal);
+send({ type: 'ready', url: collector.receiver.url(), idleRssBytes: process.memoryUsage().rss });
