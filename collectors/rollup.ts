@@ -1,18 +1,15 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { ObservableResult } from '@opentelemetry/api';
 import type { Clock } from '../core/clock.js';
 import type { Component, ComponentHealth } from '../core/component.js';
-import { errorMessage } from '../core/errors.js';
 import type { SparseHistogram } from '../core/histogram.js';
 import type { Logger } from '../core/logger.js';
 import { alignTime, type Measurement, type RollupPoint } from '../core/rollup.js';
 import type { Sink } from '../core/store.js';
 import { getMeter } from '../core/telemetry.js';
-import { normalizeTags } from '../core/tags.js';
-import { CardinalityLimiter, OTHER_VALUE } from './cardinality-limiter.js';
 import type { RollupConfig } from './rollup-config.js';
-import { RollupInterval, SeriesAccumulator } from './rollup-interval.js';
+import { RollupInterval, type SeriesAccumulator } from './rollup-interval.js';
+import { SeriesCatalog } from './series-catalog.js';
+import { readWatermark, writeWatermark } from './rollup-state.js';
 import { WriteQueue, type Admission } from './write-queue.js';
 
 /** Outcome of one `record` call (numbers, so the hot path allocates nothing). */
@@ -56,7 +53,7 @@ export class Rollup implements Component {
   readonly name: string;
   private readonly config: RollupConfig;
   private readonly intervalMs: number;
-  private readonly limiter: CardinalityLimiter;
+  private readonly catalog: SeriesCatalog;
   private readonly queue: WriteQueue;
   private readonly log: Logger;
   private readonly intervals = new Map<number, RollupInterval>();
@@ -67,7 +64,6 @@ export class Rollup implements Component {
   private stopped = false;
   private lateCount = 0;
   private droppedCount = 0;
-  private readonly folded;
   private readonly late;
   private readonly dropped;
   private readonly activeGauge;
@@ -80,7 +76,7 @@ export class Rollup implements Component {
     this.intervalMs = options.config.intervalMs;
     this.name = `rollup ${options.collector}`;
     this.log = options.logger.child({ component: 'rollup', collector: options.collector });
-    this.limiter = new CardinalityLimiter(this.config.maxValuesPerTag, this.config.tagValueTtlMs);
+    this.catalog = new SeriesCatalog(this.config, options.collector);
     this.queue = new WriteQueue({
       sink: options.sink,
       clock: options.clock,
@@ -90,9 +86,6 @@ export class Rollup implements Component {
       collector: options.collector,
     });
     const meter = getMeter();
-    this.folded = meter.createCounter('headroom_rollup_folded', {
-      description: 'Tag values folded into "other" by the cardinality caps, by measurement and tag key',
-    });
     this.late = meter.createCounter('headroom_rollup_late', {
       description: 'Calls counted into a later interval because their own had been written',
     });
@@ -109,7 +102,7 @@ export class Rollup implements Component {
   }
 
   async start(): Promise<void> {
-    this.watermarkMs = Math.max(this.watermarkMs, this.readWatermark());
+    this.watermarkMs = Math.max(this.watermarkMs, readWatermark(this.options.stateFile, this.log));
     this.activeGauge.addCallback(this.observeActive);
     this.queue.start();
     const tickMs = this.options.tickMs ?? Math.min(1_000, Math.max(50, this.intervalMs / 4));
@@ -220,7 +213,7 @@ export class Rollup implements Component {
     );
     const lost = await this.queue.stop(this.config.stopTimeoutMs);
     if (lost > 0) this.log.error({ points: lost }, 'rollup points could not be written before stopping');
-    this.writeWatermark();
+    writeWatermark(this.options.stateFile, this.watermarkMs, this.log);
   }
 
   health(): ComponentHealth {
@@ -235,14 +228,14 @@ export class Rollup implements Component {
       activeSeries: this.activeSeries(),
       late: this.lateCount,
       droppedTooOld: this.droppedCount,
-      folded: Object.fromEntries(this.limiter.folds),
+      folded: this.catalog.folds(),
       ...this.queue.status(),
     };
   }
 
   /** Tracked distinct values for a tag key (tests and status). */
   distinctValues(measurement: Measurement, key: string): number {
-    return this.limiter.size(measurement, key);
+    return this.catalog.distinctValues(measurement, key);
   }
 
   /** Whether the last `intervalStart` call moved the call into a later interval. */
@@ -279,51 +272,13 @@ export class Rollup implements Component {
     }
     return (
       interval.index.get(measurement, service, provider, endpoint, method, region, statusClass) ??
-      this.createSeries(
+      this.catalog.create(
         interval,
         measurement,
         [service, provider, endpoint, method, region, statusClass],
         nowMs,
       )
     );
-  }
-
-  private createSeries(
-    interval: RollupInterval,
-    measurement: Measurement,
-    raw: string[],
-    nowMs: number,
-  ): SeriesAccumulator {
-    const keys = TAG_KEYS;
-    const values = raw.map((v, i) => (v.length > 0 ? this.admit(measurement, keys[i]!, v, nowMs) : v));
-    if (interval.seriesPerMeasurement[measurement] >= this.config.maxSeriesPerInterval) {
-      for (let i = 0; i < values.length; i++) if (values[i] !== '') values[i] = OTHER_VALUE;
-      this.limiter.countFold(`${measurement}:series`);
-      this.folded.add(1, { collector: this.collector, measurement, tag: 'series' });
-    }
-    const [a, b, c, d, e, f] = values as [string, string, string, string, string, string];
-    let series = interval.index.get(measurement, a, b, c, d, e, f);
-    if (series === undefined) {
-      const tags: Record<string, string> = { collector: this.collector };
-      for (let i = 0; i < keys.length; i++) tags[keys[i]!] = values[i]!;
-      series = new SeriesAccumulator(measurement, Object.freeze(normalizeTags(tags)));
-      interval.series.push(series);
-      interval.seriesPerMeasurement[measurement]++;
-      interval.index.set(measurement, a, b, c, d, e, f, series);
-    }
-    // Remember the raw values too, unless aliases grow without bound (a flood of new values).
-    const folded = values.some((v, i) => v !== raw[i]);
-    if (folded && interval.index.size < this.config.maxSeriesPerInterval * 4) {
-      const [ra, rb, rc, rd, re, rf] = raw as [string, string, string, string, string, string];
-      interval.index.set(measurement, ra, rb, rc, rd, re, rf, series);
-    }
-    return series;
-  }
-
-  private admit(measurement: Measurement, key: string, value: string, nowMs: number): string {
-    const admitted = this.limiter.admit(measurement, key, value, nowMs);
-    if (admitted !== value) this.folded.add(1, { collector: this.collector, measurement, tag: key });
-    return admitted;
   }
 
   private closeBefore(boundaryMs: number): void {
@@ -358,32 +313,4 @@ export class Rollup implements Component {
     this.dropped.add(1, { collector: this.collector, reason: 'too_old' });
     return DROPPED_TOO_OLD;
   }
-
-  private readWatermark(): number {
-    const file = this.options.stateFile;
-    if (!file) return -Infinity;
-    try {
-      const state = JSON.parse(readFileSync(file, 'utf8')) as { watermarkMs?: unknown };
-      return typeof state.watermarkMs === 'number' ? state.watermarkMs : -Infinity;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.log.warn({ file, err: errorMessage(err) }, 'ignoring unreadable rollup state');
-      }
-      return -Infinity;
-    }
-  }
-
-  private writeWatermark(): void {
-    const file = this.options.stateFile;
-    if (!file || !Number.isFinite(this.watermarkMs)) return;
-    try {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, JSON.stringify({ watermarkMs: this.watermarkMs }));
-      renameSync(`${file}.tmp`, file);
-    } catch (err) {
-      this.log.warn({ file, err: errorMessage(err) }, 'could not save rollup state');
-    }
-  }
 }
-
-const TAG_KEYS = ['service', 'provider', 'endpoint', 'method', 'region', 'status_class'] as const;

@@ -1,9 +1,4 @@
-import {
-  addExplicitBuckets,
-  bucketUpperMs,
-  bucketValueMs,
-  type SparseHistogram,
-} from '../../core/histogram.js';
+import { addExplicitBuckets, type SparseHistogram } from '../../core/histogram.js';
 import type { Measurement } from '../../core/rollup.js';
 import type { CallTagger } from '../call-tagger.js';
 import { normalizeMethod } from '../http-method.js';
@@ -12,7 +7,14 @@ import { statusOutcome } from '../status-class.js';
 import { CallAttributes } from './call-attributes.js';
 import { IngestTally } from './ingest-tally.js';
 import { readResource } from './resource.js';
-import { anyValueString, listOf, nanosToMs, uint64ToNumber } from './values.js';
+import { anyValueString, listOf, nanosToMs } from './values.js';
+import {
+  estimateMaxMs,
+  estimateSumMs,
+  explicitBuckets,
+  exponentialBuckets,
+  type PointLike,
+} from './histogram-points.js';
 import { CumulativeStreams, type BucketCounts } from './cumulative-streams.js';
 
 /** Duration histograms the rollup understands, with their unit when the point gives none. */
@@ -93,7 +95,7 @@ export class MetricMapper {
     const temporality = temporalityOf(histogram.aggregationTemporality);
     const exponential = metric.histogram == null;
     const streamPrefix = `${resource.service}\u001f${resource.region}\u001f${metric.name}`;
-    for (const point of listOf(histogram.dataPoints)) {
+    for (const item of listOf(histogram.dataPoints)) {
       tally.received++;
       if (msPerUnit === undefined) {
         tally.reject(`data points of duration metrics with an unknown unit (use s or ms)`);
@@ -107,25 +109,24 @@ export class MetricMapper {
         tally.reject('cumulative exponential histogram points (export them with delta temporality)');
         continue;
       }
-      const p = point as PointLike | null;
+      const point = item as PointLike | null;
       const buckets =
-        p === null || typeof p !== 'object'
+        point === null || typeof point !== 'object'
           ? undefined
           : exponential
-            ? exponentialBuckets(p, msPerUnit)
-            : explicitBuckets(p, msPerUnit);
-      if (!buckets) {
+            ? exponentialBuckets(point, msPerUnit)
+            : explicitBuckets(point, msPerUnit);
+      if (!point || !buckets) {
         tally.reject('histogram data points with inconsistent counts or bounds');
         continue;
       }
-      const point2 = p!;
-      const timeMs = nanosToMs(point2.timeUnixNano);
+      const timeMs = nanosToMs(point.timeUnixNano);
       const delta =
         temporality === DELTA
           ? buckets
           : this.streams.delta(
-              streamPrefix + attributeKey(point2.attributes),
-              nanosToMs(point2.startTimeUnixNano),
+              streamPrefix + attributeKey(point.attributes),
+              nanosToMs(point.startTimeUnixNano),
               timeMs,
               buckets,
             );
@@ -133,7 +134,7 @@ export class MetricMapper {
       this.recordPoint(
         known.measurement,
         resource,
-        point2,
+        point,
         delta,
         temporality === DELTA,
         timeMs,
@@ -212,21 +213,6 @@ interface HistogramLike {
   aggregationTemporality?: unknown;
 }
 
-interface PointLike {
-  attributes?: unknown;
-  startTimeUnixNano?: unknown;
-  timeUnixNano?: unknown;
-  count?: unknown;
-  sum?: unknown;
-  min?: unknown;
-  max?: unknown;
-  bucketCounts?: unknown;
-  explicitBounds?: unknown;
-  scale?: unknown;
-  zeroCount?: unknown;
-  positive?: { offset?: unknown; bucketCounts?: unknown } | null;
-}
-
 function countPoints(metric: MetricLike): number {
   let n = 0;
   for (const data of [
@@ -248,85 +234,6 @@ function temporalityOf(v: unknown): number {
   return 0;
 }
 
-function optionalMs(v: unknown, msPerUnit: number): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v * msPerUnit : undefined;
-}
-
-/** Explicit-bucket point → counts in ms; undefined when inconsistent. */
-function explicitBuckets(p: PointLike, msPerUnit: number): BucketCounts | undefined {
-  const count = uint64ToNumber(p.count);
-  const bounds = listOf(p.explicitBounds);
-  const rawCounts = listOf(p.bucketCounts);
-  if (!(count >= 0) || !Number.isFinite(count)) return undefined;
-  if (rawCounts.length !== 0 && rawCounts.length !== bounds.length + 1) return undefined;
-  const boundsMs: number[] = [];
-  for (let i = 0; i < bounds.length; i++) {
-    const b = bounds[i];
-    if (typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && b <= (bounds[i - 1] as number)))
-      return undefined;
-    boundsMs.push(b * msPerUnit);
-  }
-  const counts: number[] = [];
-  let total = 0;
-  for (const c of rawCounts) {
-    const n = uint64ToNumber(c);
-    if (!(n >= 0) || !Number.isFinite(n)) return undefined;
-    counts.push(n);
-    total += n;
-  }
-  if (rawCounts.length > 0 && total !== count) return undefined;
-  // A point without buckets still carries count and sum: put its calls at the mean.
-  const sumMs = typeof p.sum === 'number' ? p.sum * msPerUnit : Number.NaN;
-  if (rawCounts.length === 0) {
-    if (count === 0) return { count, sumMs: 0, zeroCount: 0, boundsMs: [], counts: [] };
-    if (!Number.isFinite(sumMs)) return undefined;
-    return { count, sumMs, zeroCount: 0, boundsMs: [sumMs / count], counts: [count, 0] };
-  }
-  return {
-    count,
-    sumMs,
-    zeroCount: 0,
-    boundsMs,
-    counts,
-    minMs: optionalMs(p.min, msPerUnit),
-    maxMs: optionalMs(p.max, msPerUnit),
-  };
-}
-
-/** Exponential point (positive buckets only: durations are not negative) → explicit bounds. */
-function exponentialBuckets(p: PointLike, msPerUnit: number): BucketCounts | undefined {
-  const count = uint64ToNumber(p.count);
-  const scale = typeof p.scale === 'number' ? p.scale : 0;
-  if (!(count >= 0) || !Number.isFinite(count) || scale < -10 || scale > 20) return undefined;
-  const offset = typeof p.positive?.offset === 'number' ? p.positive.offset : 0;
-  const raw = listOf(p.positive?.bucketCounts);
-  if (raw.length > 16_384) return undefined;
-  const base = 2 ** (2 ** -scale);
-  const boundsMs: number[] = [];
-  const counts: number[] = [0];
-  let total = uint64ToNumber(p.zeroCount ?? 0);
-  if (!(total >= 0)) return undefined;
-  for (let k = 0; k <= raw.length; k++) boundsMs.push(base ** (offset + k) * msPerUnit);
-  for (const c of raw) {
-    const n = uint64ToNumber(c);
-    if (!(n >= 0) || !Number.isFinite(n)) return undefined;
-    counts.push(n);
-    total += n;
-  }
-  counts.push(0);
-  if (total !== count) return undefined;
-  const sumMs = typeof p.sum === 'number' ? p.sum * msPerUnit : Number.NaN;
-  return {
-    count,
-    sumMs,
-    zeroCount: uint64ToNumber(p.zeroCount ?? 0),
-    boundsMs,
-    counts,
-    minMs: optionalMs(p.min, msPerUnit),
-    maxMs: optionalMs(p.max, msPerUnit),
-  };
-}
-
 /** A stream's identity: every attribute of the point (not only those the rollup uses). */
 function attributeKey(attributes: unknown): string {
   const parts: string[] = [];
@@ -335,18 +242,4 @@ function attributeKey(attributes: unknown): string {
     if (typeof key === 'string') parts.push(`${key}=${anyValueString(value)}`);
   }
   return `\u001f${parts.sort().join('\u001f')}`;
-}
-
-function estimateSumMs(h: SparseHistogram): number {
-  let sum = 0;
-  for (const key in h) sum += (h[Number(key)] ?? 0) * bucketValueMs(Number(key));
-  return sum;
-}
-
-/** Upper bound of the highest non-empty bucket, no higher than a known maximum. */
-function estimateMaxMs(h: SparseHistogram, knownMaxMs: number | undefined): number {
-  let top = -1;
-  for (const key in h) if ((h[Number(key)] ?? 0) > 0 && Number(key) > top) top = Number(key);
-  const upper = top < 0 ? 0 : bucketUpperMs(top);
-  return knownMaxMs === undefined ? upper : Math.min(upper, knownMaxMs);
 }
