@@ -170,8 +170,9 @@ function print(r: PhaseResult): Rates {
   console.log(
     `requests: ${fmt(r.load.requests2xx)} × 200 (${fmt(spans)} spans), non-2xx ${r.load.non2xx} ${JSON.stringify(r.load.statusCodes)}, errors ${r.load.errors}; latency p50 ${r.load.latencyP50Ms} ms, p99 ${r.load.latencyP99Ms} ms`,
   );
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   console.log(
-    `RSS with ${fmt(r.server.activeSeries)} series in open intervals (${fmt(SERIES)} distinct): ${(r.server.rssBytes / 2 ** 20).toFixed(0)} MiB (heap used ${(r.server.heapUsedBytes / 2 ** 20).toFixed(0)} MiB; idle server before load: ${(r.idleRssBytes / 2 ** 20).toFixed(0)} MiB)`,
+    `RSS at the peak of ${fmt(r.server.peakActiveSeries)} series held in open intervals (${fmt(SERIES)} distinct): ${mib(r.server.rssAtPeakBytes)}; at the end ${mib(r.server.rssBytes)} (heap used ${mib(r.server.heapUsedBytes)}); idle server before load ${mib(r.idleRssBytes)}`,
   );
   const rates = { e2eWall, e2eCpu, decodeCpu };
   console.log(

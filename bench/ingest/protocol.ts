@@ -23,6 +23,9 @@ export interface ServerReport {
   rssBytes: number;
   heapUsedBytes: number;
   activeSeries: number;
+  /** Sampled every 250 ms since the last reset: the most series held and the RSS then. */
+  peakActiveSeries: number;
+  rssAtPeakBytes: number;
   writtenPoints: number;
   pendingPoints: number;
   late: number;

@@ -46,6 +46,11 @@ const collector = new OtlpCollector({
 
 let cpuMark = process.cpuUsage();
 let wallMark = performance.now();
+let peak = { series: 0, rssBytes: 0 };
+setInterval(() => {
+  const series = (collector.rollup.status() as { activeSeries: number }).activeSeries;
+  if (series >= peak.series) peak = { series, rssBytes: process.memoryUsage().rss };
+}, 250).unref();
 
 function report(): ServerReport {
   const cpu = process.cpuUsage(cpuMark);
@@ -62,6 +67,8 @@ function report(): ServerReport {
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     activeSeries: status.activeSeries,
+    peakActiveSeries: peak.series,
+    rssAtPeakBytes: peak.rssBytes,
     writtenPoints: status.writtenPoints,
     pendingPoints: status.pendingPoints,
     late: status.late,
@@ -94,6 +101,7 @@ process.on('message', (message: ServerCommand) => {
       cpuMark = process.cpuUsage();
       wallMark = performance.now();
       writes.length = 0;
+      peak = { series: 0, rssBytes: 0 };
       send({ type: 'reset' });
     } else if (message.cmd === 'report') send({ type: 'report', report: report() });
     else if (message.cmd === 'stop') {
