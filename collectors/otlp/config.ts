@@ -14,8 +14,17 @@ export const otlpConfigSchema = z.strictObject({
     .min(1_024)
     .max(512 * 1024 * 1024)
     .default(20 * 1024 * 1024),
-  /** Requests decoded at once; more are answered 429 with Retry-After. */
+  /** Requests being received and decoded at once; more are answered 429 with Retry-After. */
   maxConcurrentRequests: z.number().int().min(1).max(10_000).default(64),
+  /**
+   * Request body bytes held at once across requests (memory bound); past it, new requests get
+   * 429 with Retry-After. A single request up to maxBodyBytes is always let through alone.
+   */
+  maxInFlightBytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .default(64 * 1024 * 1024),
   /** When set, requests must carry `Authorization: Bearer <token>` (compared in constant time). */
   bearerToken: z.string().min(16).optional(),
   /** Retry-After (seconds) sent when shedding load. */

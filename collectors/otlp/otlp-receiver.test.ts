@@ -274,6 +274,24 @@ describe('OtlpReceiver (OTLP/HTTP)', () => {
     expect(store.all().reduce((n, p) => n + p.count, 0)).toBe(1);
   });
 
+  it('answers 429 when maxInFlightBytes are held by other requests, and lets one big request through alone', async () => {
+    const url = await start({ otlp: { maxInFlightBytes: 1024 } });
+    const big = protobuf(Array.from({ length: 40 }, (_, i) => clientSpan(T0 + i)));
+    expect(big.length).toBeGreaterThan(1024);
+    expect((await post(`${url}/v1/traces`, big, { 'content-type': PB })).status).toBe(200);
+    const held = request(`${url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': PB, 'content-length': '100' },
+    });
+    held.on('error', () => undefined);
+    held.write(Buffer.alloc(10));
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await post(`${url}/v1/traces`, big, { 'content-type': PB });
+    expect(res.status).toBe(429);
+    expect(decodeStatus(res.body).message).toContain('bytes in flight');
+    held.destroy();
+  });
+
   it('answers 429 with Retry-After beyond maxConcurrentRequests', async () => {
     const url = await start({ otlp: { maxConcurrentRequests: 1 } });
     // Hold one request open mid-body.

@@ -42,14 +42,15 @@ class HttpFailure extends Error {
  * Answers: 200 with Export*ServiceResponse (partial_success when items were rejected); 400 with
  * a Status for undecodable bodies; 401 without the configured bearer token; 404 / 405 for other
  * paths / methods; 413 above `maxBodyBytes` before or after decompression (gzip bombs stop at
- * the limit); 415 for other content types or encodings; 429 when `maxConcurrentRequests` are
- * already being decoded, 503 when the rollup cannot write (spool full, too many pending
- * points), both with Retry-After. Data is acknowledged (200) once it is in the rollup.
+ * the limit); 415 for other content types or encodings; 429 when `maxConcurrentRequests` or
+ * `maxInFlightBytes` are already taken, 503 when the rollup cannot write (spool full, too many
+ * pending points), both with Retry-After. Data is acknowledged (200) once it is in the rollup.
  */
 export class OtlpReceiver implements Component {
   readonly name = 'otlp-receiver';
   private server: Server | undefined;
   private inFlight = 0;
+  private bytesInFlight = 0;
   private readonly log: Logger;
   private readonly tokenDigest: Buffer | undefined;
   private readonly requests;
@@ -114,6 +115,7 @@ export class OtlpReceiver implements Component {
     const encoding = encodingOf(req.headers['content-type']);
     const replyEncoding: Encoding = encoding ?? 'json';
     let decoding = false;
+    let held = 0;
     try {
       if (!signal)
         throw new HttpFailure(
@@ -144,6 +146,13 @@ export class OtlpReceiver implements Component {
         res.setHeader('Retry-After', '1');
         throw new HttpFailure(429, 'too many concurrent export requests');
       }
+      if (
+        this.bytesInFlight > 0 &&
+        this.bytesInFlight + (declared || 0) > this.options.config.maxInFlightBytes
+      ) {
+        res.setHeader('Retry-After', '1');
+        throw new HttpFailure(429, 'too many request bytes in flight');
+      }
       const shed = this.options.rollup.admission();
       if (shed) {
         res.setHeader(
@@ -154,7 +163,10 @@ export class OtlpReceiver implements Component {
       }
       this.inFlight++;
       decoding = true;
-      const raw = await readBody(req, max);
+      const raw = await readBody(req, max, (n) => {
+        held += n;
+        this.bytesInFlight += n;
+      });
       const body = contentEncoding === 'gzip' ? await gunzipLimited(raw, max) : raw;
       const message = decode(signal, encoding, body);
       const tally = (signal === 'traces' ? this.options.traces : this.options.metrics).map(
@@ -181,6 +193,7 @@ export class OtlpReceiver implements Component {
       this.requests.add(1, { signal: signal ?? 'none', status });
     } finally {
       if (decoding) this.inFlight--;
+      this.bytesInFlight -= held;
     }
   }
 
@@ -222,7 +235,7 @@ function decode(signal: Signal, encoding: Encoding, body: Buffer): unknown {
 }
 
 /** The request body, refusing (413) as soon as it passes `maxBytes`. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number, onBytes: (n: number) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -234,6 +247,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
         return;
       }
       chunks.push(chunk);
+      onBytes(chunk.length);
     };
     const onEnd = (): void => {
       cleanup();
