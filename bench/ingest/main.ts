@@ -113,7 +113,7 @@ async function phase(
     payloadDir,
     store,
     dataDir,
-    decodeSeconds: 5,
+    decodeSeconds: Number(process.env.HEADROOM_BENCH_DECODE_SECONDS ?? 5),
     ...(influxUrl ? { influxUrl } : {}),
   };
   const server = child('server.ts', { HEADROOM_BENCH_SERVER: JSON.stringify(options) });
@@ -158,6 +158,10 @@ function print(r: PhaseResult): Rates {
   console.log(
     `bare decode (same payloads, same core):   ${fmt(decodeWall)} spans/s wall, ${fmt(decodeCpu)} spans per CPU-second`,
   );
+  const inProcess = r.decode.decodeAndRollup;
+  console.log(
+    `decode + rollup in-process (no HTTP/store): ${fmt(inProcess.spans / inProcess.wallSeconds)} spans/s wall, ${fmt(inProcess.spans / inProcess.cpuSeconds)} spans per CPU-second`,
+  );
   console.log(
     `end-to-end HTTP→decode→rollup→store:       ${fmt(e2eWall)} spans/s wall, ${fmt(e2eCpu)} spans per server CPU-second`,
   );
@@ -165,7 +169,7 @@ function print(r: PhaseResult): Rates {
     `ratio end-to-end / bare decode:           ${((e2eWall / decodeWall) * 100).toFixed(1)}% wall, ${((e2eCpu / decodeCpu) * 100).toFixed(1)}% per CPU-second`,
   );
   console.log(
-    `server CPU use during the run:            ${((r.server.cpuSeconds / r.server.wallSeconds) * 100).toFixed(0)}% of one core`,
+    `server CPU use during the run:            ${((r.server.cpuSeconds / r.server.wallSeconds) * 100).toFixed(0)}% of one core (${((r.server.systemCpuSeconds / r.server.cpuSeconds) * 100).toFixed(0)}% of it in the kernel)`,
   );
   console.log(
     `requests: ${fmt(r.load.requests2xx)} × 200 (${fmt(spans)} spans), non-2xx ${r.load.non2xx} ${JSON.stringify(r.load.statusCodes)}, errors ${r.load.errors}; latency p50 ${r.load.latencyP50Ms} ms, p99 ${r.load.latencyP99Ms} ms`,

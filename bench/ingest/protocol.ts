@@ -10,15 +10,22 @@ export interface ServerOptions {
 
 export type ServerCommand = { cmd: 'decode' } | { cmd: 'reset' } | { cmd: 'report' } | { cmd: 'stop' };
 
-export interface DecodeReport {
+export interface Rate {
   spans: number;
   wallSeconds: number;
   cpuSeconds: number;
 }
 
+export interface DecodeReport extends Rate {
+  /** Decode + TraceMapper + rollup in-process (no HTTP, no store), same payloads and core. */
+  decodeAndRollup: Rate;
+}
+
 export interface ServerReport {
   /** Server CPU time (user + system, all its threads) since the last reset. */
   cpuSeconds: number;
+  /** The kernel's share of cpuSeconds (socket reads, page faults, SQLite and spool I/O). */
+  systemCpuSeconds: number;
   wallSeconds: number;
   rssBytes: number;
   heapUsedBytes: number;

@@ -10,10 +10,21 @@ import { otlpConfigSchema } from '../../collectors/otlp/config.js';
 import { OtlpCollector } from '../../collectors/otlp/otlp-collector.js';
 import { ExportTraceServiceRequest } from '../../collectors/otlp/proto.js';
 import { rollupConfigSchema } from '../../collectors/rollup-config.js';
+import { CallTagger } from '../../collectors/call-tagger.js';
+import { ErrorSampler, noopErrorSampleSink } from '../../collectors/error-sampler.js';
+import { TraceMapper } from '../../collectors/otlp/trace-mapper.js';
+import { Rollup } from '../../collectors/rollup.js';
 import { storeConfigSchema } from '../../storage/config.js';
 import { createStore } from '../../storage/create-store.js';
 import { readPayloads, SPANS_PER_REQUEST } from './payload-files.js';
-import type { DecodeReport, ServerCommand, ServerMessage, ServerOptions, ServerReport } from './protocol.js';
+import type {
+  DecodeReport,
+  Rate,
+  ServerCommand,
+  ServerMessage,
+  ServerOptions,
+  ServerReport,
+} from './protocol.js';
 
 const options = JSON.parse(process.env.HEADROOM_BENCH_SERVER ?? '{}') as ServerOptions;
 const logger = pino({ level: 'warn' });
@@ -63,6 +74,7 @@ function report(): ServerReport {
   const memory = process.memoryUsage();
   return {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    systemCpuSeconds: cpu.system / 1e6,
     wallSeconds: (performance.now() - wallMark) / 1000,
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
@@ -76,14 +88,13 @@ function report(): ServerReport {
   };
 }
 
-function decodeBench(): DecodeReport {
-  const payloads = readPayloads(options.payloadDir);
-  for (let i = 0; i < 100; i++) ExportTraceServiceRequest.decode(payloads[i % payloads.length]!);
+function measure(payloads: Buffer[], work: (payload: Buffer) => void): Rate {
+  for (let i = 0; i < 100; i++) work(payloads[i % payloads.length]!);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let requests = 0;
   while (performance.now() - t0 < options.decodeSeconds * 1000) {
-    for (const p of payloads) ExportTraceServiceRequest.decode(p);
+    for (const p of payloads) work(p);
     requests += payloads.length;
   }
   const cpu = process.cpuUsage(cpu0);
@@ -92,6 +103,23 @@ function decodeBench(): DecodeReport {
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
+}
+
+function decodeBench(): DecodeReport {
+  const payloads = readPayloads(options.payloadDir);
+  const bare = measure(payloads, (p) => ExportTraceServiceRequest.decode(p));
+  // A rollup of its own (discarding points), so the server's rollup starts clean.
+  const config = rollupConfigSchema.parse({ maxValuesPerTag: 20_000 });
+  const collector = 'otlp:decode-bench';
+  const sink = { write: async () => {} };
+  const rollup = new Rollup({ config, collector, sink, clock: systemClock, logger });
+  const errors = new ErrorSampler(config.errorSamples, noopErrorSampleSink, systemClock, collector);
+  const tagger = new CallTagger(config);
+  const mapper = new TraceMapper({ rollup, tagger, errors, maxTagValueLength: config.maxTagValueLength });
+  const decodeAndRollup = measure(payloads, (p) =>
+    mapper.map(ExportTraceServiceRequest.decode(p), Date.now()),
+  );
+  return { ...bare, decodeAndRollup };
 }
 
 process.on('message', (message: ServerCommand) => {

@@ -20,25 +20,54 @@ const HTTP_TARGET = 15;
 const RPC_SERVICE = 16;
 const RPC_METHOD = 17;
 
-const KEYS = new Map<string, number>([
-  ['server.address', SERVER_ADDRESS],
-  ['net.peer.name', NET_PEER_NAME],
-  ['http.host', HTTP_HOST],
-  ['url.full', URL_FULL],
-  ['http.url', HTTP_URL],
-  ['http.request.method', HTTP_REQUEST_METHOD],
-  ['http.method', HTTP_METHOD],
-  ['http.response.status_code', HTTP_RESPONSE_STATUS_CODE],
-  ['http.status_code', HTTP_STATUS_CODE],
-  ['error.type', ERROR_TYPE],
-  ['url.template', URL_TEMPLATE],
-  ['http.route', HTTP_ROUTE],
-  ['peer.service', PEER_SERVICE],
-  ['url.path', URL_PATH],
-  ['http.target', HTTP_TARGET],
-  ['rpc.service', RPC_SERVICE],
-  ['rpc.method', RPC_METHOD],
-]);
+/**
+ * The code of an attribute key, 0 for keys the rollup ignores. Compares by length first and then
+ * content: cheaper than hashing every (freshly decoded) key string for a Map lookup.
+ */
+function keyCode(key: string): number {
+  switch (key.length) {
+    case 8:
+      return key === 'url.full'
+        ? URL_FULL
+        : key === 'http.url'
+          ? HTTP_URL
+          : key === 'url.path'
+            ? URL_PATH
+            : 0;
+    case 9:
+      return key === 'http.host' ? HTTP_HOST : 0;
+    case 10:
+      return key === 'error.type'
+        ? ERROR_TYPE
+        : key === 'http.route'
+          ? HTTP_ROUTE
+          : key === 'rpc.method'
+            ? RPC_METHOD
+            : 0;
+    case 11:
+      return key === 'http.method'
+        ? HTTP_METHOD
+        : key === 'http.target'
+          ? HTTP_TARGET
+          : key === 'rpc.service'
+            ? RPC_SERVICE
+            : 0;
+    case 12:
+      return key === 'url.template' ? URL_TEMPLATE : key === 'peer.service' ? PEER_SERVICE : 0;
+    case 13:
+      return key === 'net.peer.name' ? NET_PEER_NAME : 0;
+    case 14:
+      return key === 'server.address' ? SERVER_ADDRESS : 0;
+    case 16:
+      return key === 'http.status_code' ? HTTP_STATUS_CODE : 0;
+    case 19:
+      return key === 'http.request.method' ? HTTP_REQUEST_METHOD : 0;
+    case 25:
+      return key === 'http.response.status_code' ? HTTP_RESPONSE_STATUS_CODE : 0;
+    default:
+      return 0;
+  }
+}
 
 /**
  * The call-describing attributes of one span or metric data point, read in one pass and
@@ -67,8 +96,8 @@ export class CallAttributes {
     for (let i = 0; i < list.length; i++) {
       const kv = list[i] as { key?: unknown; value?: unknown } | null;
       if (typeof kv !== 'object' || kv === null || typeof kv.key !== 'string') continue;
-      const code = KEYS.get(kv.key);
-      if (code === undefined) continue;
+      const code = keyCode(kv.key);
+      if (code === 0) continue;
       if (code === HTTP_RESPONSE_STATUS_CODE) this.statusNew = anyValueInt(kv.value);
       else if (code === HTTP_STATUS_CODE) this.statusOld = anyValueInt(kv.value);
       else s[code] = anyValueString(kv.value);
