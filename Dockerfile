@@ -15,7 +15,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HEADROOM_DATA_DIR=/var/lib/headroom \
-    HEADROOM_API__HOST=0.0.0.0
+    HEADROOM_API__HOST=0.0.0.0 \
+    HEADROOM_COLLECTORS__OTLP__HOST=0.0.0.0
 WORKDIR /app
 RUN groupadd --system headroom \
  && useradd --system --gid headroom --home-dir /app --shell /usr/sbin/nologin headroom \

@@ -3,8 +3,11 @@ import { z } from 'zod';
 /** The OTLP/HTTP receiver (collectors/otlp/otlp-receiver.ts). */
 export const otlpConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  /** All interfaces by default, like the OpenTelemetry Collector's otlp receiver. */
-  host: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Loopback by default (Headroom binds nothing public unless told to); set 0.0.0.0 to receive
+   * from other hosts or containers, as the Docker image does, ideally with `bearerToken`.
+   */
+  host: z.string().min(1).default('127.0.0.1'),
   /** OTLP/HTTP default port (OTLP specification, "OTLP/HTTP Default Port"). */
   port: z.number().int().min(0).max(65_535).default(4318),
   /** Largest request body, before and after gzip decompression (spec recommends 20 MiB). */

@@ -40,6 +40,11 @@ export const telemetryConfigSchema = z.strictObject({
   serviceName: z.string().min(1).default('headroom'),
 });
 
+export const controlConfigSchema = z.strictObject({
+  /** How often the control loop runs: score closed steps, decide, act, alert. */
+  intervalSeconds: z.number().int().min(1).max(3_600).default(10),
+});
+
 export const configSchema = z.strictObject({
   /** This instance's name, written as the `collector` tag; default: the host name. */
   instance: z
@@ -54,6 +59,7 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   collectors: collectorsConfigSchema.prefault({}),
   models: modelsConfigSchema.prefault({}),
+  control: controlConfigSchema.prefault({}),
   actuators: actuatorsConfigSchema.prefault({}),
   alerts: alertsConfigSchema.prefault({}),
 });

@@ -10,7 +10,7 @@ import { testLogger } from '../../collectors/testing/test-logger.js';
 import { freePort } from '../../test/helpers/free-port.js';
 import { App } from '../app.js';
 import { configSchema } from '../config/schema.js';
-import { createCollectorsModule, type ServicesWithErrorSamples } from './collectors.js';
+import { createCollectorsModule } from './collectors.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 
@@ -70,7 +70,7 @@ describe('collectors module in the App', () => {
           // What the alerts module does: subscribe to the hub published by the collectors module.
           name: 'alerts-stand-in',
           create: (ctx) => {
-            (ctx.services as ServicesWithErrorSamples).errorSamples!.subscribe({
+            ctx.services.errorSamples!.subscribe({
               publish: (s) => samples.push(s),
             });
             return { name: 'alerts-stand-in', components: [] };

@@ -8,10 +8,6 @@ import type { Rollup } from '../../collectors/rollup.js';
 import { seriesRoutes } from '../http/routes/series.js';
 import { signalsRoutes } from '../http/routes/signals.js';
 import type { ModuleFactory } from '../module.js';
-import type { Services } from '../services.js';
-
-/** Services plus the error-sample hub this module offers (see the note in createCollectorsModule). */
-export type ServicesWithErrorSamples = Services & { errorSamples?: ErrorSampleHub };
 
 /**
  * The collectors module (DESIGN.md "Telemetry model"): the OTLP/HTTP receiver, nginx access-log
@@ -20,12 +16,12 @@ export type ServicesWithErrorSamples = Services & { errorSamples?: ErrorSampleHu
  * API `GET /api/v1/series` and `GET /api/v1/signals`.
  *
  * Error samples go to an ErrorSampleHub published as `services.errorSamples`, so that the
- * alerts module, built later, can subscribe (`Services` does not declare the field yet).
+ * alerts module, built later, can subscribe.
  */
 export const createCollectorsModule: ModuleFactory = (ctx) => {
   const config = ctx.config.collectors;
   const hub = new ErrorSampleHub();
-  (ctx.services as ServicesWithErrorSamples).errorSamples = hub;
+  ctx.services.errorSamples = hub;
   const stateDir = join(ctx.dataDir, 'collectors');
   const common = {
     rollup: config.rollup,

@@ -26,6 +26,8 @@ export class DaemonProcess {
 
   private constructor(
     readonly apiUrl: string,
+    /** Base URL of the daemon's OTLP/HTTP receiver. */
+    readonly otlpUrl: string,
     readonly dataDir: string,
     readonly configPath: string,
     private readonly env: NodeJS.ProcessEnv,
@@ -38,12 +40,23 @@ export class DaemonProcess {
     const api = { host: '127.0.0.1', port, ...(config.api as object | undefined) };
     config.api = api;
     config.log ??= { level: 'info', format: 'json' };
+    // Never the default OTLP port: tests run in parallel.
+    const collectors = (config.collectors ?? {}) as Record<string, unknown>;
+    collectors.otlp = { port: await freePort(), ...(collectors.otlp as object | undefined) };
+    config.collectors = collectors;
     const configPath = join(dataDir, `headroom-${port}.yaml`);
     writeFileSync(configPath, stringify(config));
-    const daemon = new DaemonProcess(`http://127.0.0.1:${api.port}`, dataDir, configPath, {
-      ...process.env,
-      ...options.env,
-    });
+    const otlpPort = (collectors.otlp as { port: number }).port;
+    const daemon = new DaemonProcess(
+      `http://127.0.0.1:${api.port}`,
+      `http://127.0.0.1:${otlpPort}`,
+      dataDir,
+      configPath,
+      {
+        ...process.env,
+        ...options.env,
+      },
+    );
     await daemon.spawn();
     return daemon;
   }

@@ -1,0 +1,28 @@
+import { GuardedTargets } from '../../actuators/guarded-targets.js';
+import { decisionsRouter } from '../http/routes/decisions.js';
+import { targetsRouter } from '../http/routes/targets.js';
+import type { ModuleFactory } from '../module.js';
+
+/**
+ * The actuation module (issue 6): every configured target behind its guard (dry-run by default,
+ * bounds, retries, circuit breaker, audit); the targets and decisions API. The control loop
+ * decides; this module applies.
+ */
+export const createActuationModule: ModuleFactory = (ctx) => {
+  const targets = new GuardedTargets({
+    config: ctx.config.actuators,
+    store: ctx.store,
+    clock: ctx.clock,
+    logger: ctx.logger,
+  });
+  ctx.services.actuation = targets;
+  return {
+    name: 'actuation',
+    components: [targets],
+    mountRoutes(router, auth) {
+      router.use(targetsRouter({ targets, auth }));
+      router.use(decisionsRouter({ store: ctx.store }));
+    },
+    status: () => ({ targets: targets.list().map((t) => ({ id: t.id, kind: t.kind, mode: t.mode })) }),
+  };
+};
