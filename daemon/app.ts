@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { Router } from 'express';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Component, ComponentHealth } from '../core/component.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { HeadroomConfig } from './config/schema.js';
-import type { ApiAuth } from './http/auth.js';
+import type { ApiRoutes } from './http/api-route.js';
 import { ApiServer } from './http/api-server.js';
+import { mountStatusRoutes, type StatusBody } from './http/routes/status.js';
 import type { AppContext, HeadroomModule, ModuleFactory } from './module.js';
 import { MODULES } from './modules/registry.js';
 import { Scheduler } from './scheduler.js';
@@ -95,7 +95,7 @@ export class App {
         logger,
         metricsHandler: (req, res) => telemetry.metricsHandler(req, res),
         readiness: () => this.readiness(),
-        mountApi: (router, auth) => this.mountApi(router, auth),
+        mountApi: (api) => this.mountApi(api),
       });
       await this.startComponent(this.api);
       this.log.info(
@@ -129,6 +129,11 @@ export class App {
     return this.api?.url();
   }
 
+  /** The API server once started (tests walk its routes and registry). */
+  apiServer(): ApiServer | undefined {
+    return this.api;
+  }
+
   private async startComponent(component: Component): Promise<void> {
     await component.start(this.abort.signal);
     this.started.push(component);
@@ -151,22 +156,24 @@ export class App {
     }
   }
 
-  private mountApi(router: Router, auth: ApiAuth): void {
-    router.get('/status', async (_req, res) => {
-      const components = this.started.map((c) => ({
-        name: c.name,
-        ...(c.health?.() ?? { state: 'ok', detail: '' }),
-      }));
-      res.json({
-        version: VERSION,
-        instance: this.instance,
-        uptimeSeconds: Math.round((this.clock.now() - this.startedAtMs) / 1000),
-        store: await this.storeHealth(),
-        components,
-        modules: Object.fromEntries(this.modules.map((m) => [m.name, m.status?.() ?? {}])),
-      });
-    });
-    for (const module of this.modules) module.mountRoutes?.(router, auth);
+  private mountApi(api: ApiRoutes): void {
+    mountStatusRoutes(api, () => this.status());
+    for (const module of this.modules) module.mountRoutes?.(api);
+  }
+
+  private async status(): Promise<StatusBody> {
+    const components = this.started.map((c) => ({
+      name: c.name,
+      ...(c.health?.() ?? { state: 'ok' as const, detail: '' }),
+    }));
+    return {
+      version: VERSION,
+      instance: this.instance,
+      uptimeSeconds: Math.round((this.clock.now() - this.startedAtMs) / 1000),
+      store: await this.storeHealth(),
+      components,
+      modules: Object.fromEntries(this.modules.map((m) => [m.name, m.status?.() ?? {}])),
+    };
   }
 }
 

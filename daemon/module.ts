@@ -1,10 +1,9 @@
-import type { Router } from 'express';
 import type { Clock } from '../core/clock.js';
 import type { Component, ComponentHealth } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { HeadroomConfig } from './config/schema.js';
-import type { ApiAuth } from './http/auth.js';
+import type { ApiRoutes } from './http/api-route.js';
 import type { Scheduler } from './scheduler.js';
 import type { Services } from './services.js';
 
@@ -31,8 +30,8 @@ export interface AppContext {
 export interface HeadroomModule {
   readonly name: string;
   readonly components: readonly Component[];
-  /** Mounts its routes on the /api/v1 router. */
-  mountRoutes?(router: Router, auth: ApiAuth): void;
+  /** Defines its /api/v1 routes (daemon/http/api-route.ts `defineRoute`). */
+  mountRoutes?(api: ApiRoutes): void;
   /** Its part of GET /api/v1/status (no secrets). */
   status?(): Record<string, unknown>;
   health?(): ComponentHealth;

@@ -1,10 +1,9 @@
-import type { Router } from 'express';
 import { FakeClock } from '../../core/clock.js';
 import type { Store } from '../../core/store.js';
 import { apiConfigSchema } from '../../daemon/config/schema.js';
 import { ApiServer } from '../../daemon/http/api-server.js';
-import { seriesRoutes } from '../../daemon/http/routes/series.js';
-import { signalsRoutes } from '../../daemon/http/routes/signals.js';
+import { mountSeriesRoutes } from '../../daemon/http/routes/series.js';
+import { mountSignalsRoutes } from '../../daemon/http/routes/signals.js';
 import type { ErrorSampleSink } from '../../core/error-samples.js';
 import { otlpConfigSchema, type OtlpConfig } from '../otlp/config.js';
 import { OtlpCollector } from '../otlp/otlp-collector.js';
@@ -55,9 +54,9 @@ export class OtlpHarness {
       logger,
       metricsHandler: (_req, res) => res.end(),
       readiness: async () => ({ state: 'ok', detail: {} }),
-      mountApi: (router: Router) => {
-        router.use(seriesRoutes({ store: this.store, clock: this.clock }));
-        router.use(signalsRoutes({ store: this.store, clock: this.clock }));
+      mountApi: (api) => {
+        mountSeriesRoutes(api, { store: this.store, clock: this.clock });
+        mountSignalsRoutes(api, { store: this.store, clock: this.clock });
       },
     });
   }

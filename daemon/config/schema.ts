@@ -12,6 +12,18 @@ const tlsSchema = z.strictObject({
   keyFile: z.string().min(1),
 });
 
+/** Per-client rate limit of /api/v1 (daemon/http/rate-limit.ts). */
+export const apiRateLimitSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Length of the fixed window requests are counted in. */
+  windowSeconds: z.number().int().min(1).max(3_600).default(60),
+  /**
+   * Requests one client (IP address; IPv6 by /56 prefix) may make per window; past it, 429 with
+   * Retry-After. 1,200/min leaves room for several dashboards refreshing every few seconds.
+   */
+  maxRequests: z.number().int().min(1).default(1_200),
+});
+
 export const apiConfigSchema = z.strictObject({
   /** Loopback by default: expose deliberately. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -23,6 +35,12 @@ export const apiConfigSchema = z.strictObject({
   tls: tlsSchema.optional(),
   /** Public URL of the dashboard, for links in notifications. */
   publicUrl: z.url().optional(),
+  rateLimit: apiRateLimitSchema.prefault({}),
+  /**
+   * Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address
+   * (what the rate limit counts by). 0: the socket's address.
+   */
+  trustedProxies: z.number().int().min(0).max(10).default(0),
 });
 
 export const logConfigSchema = z.strictObject({

@@ -41,7 +41,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // body-parser and friends: 400 malformed JSON, 413 too large, 415 bad charset.
       status = err.status;
       body = {
-        error: { code: err.type ?? 'bad_request', message: err.expose ? err.message : 'bad request' },
+        error: {
+          code: err.type ?? 'bad_request',
+          message: err.expose ? err.message : 'bad request',
+          // A body that is not JSON at all: the offending "field" is the body itself.
+          ...(status === 400 ? { field: 'body' } : {}),
+        },
       };
     } else {
       logger.error({ err: errorMessage(err), path: req.path }, 'request failed');

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ComponentHealth } from '../../core/component.js';
+import { apiConfigSchema } from '../config/schema.js';
 import { createLogger } from '../logger.js';
 import { ApiError } from './api-error.js';
 import { ApiServer } from './api-server.js';
@@ -33,12 +34,12 @@ async function startServer(
 ): Promise<string> {
   const logger = createLogger({ level: 'info', format: 'json' }, log.stream);
   server = new ApiServer({
-    config: {
+    config: apiConfigSchema.parse({
       host: options.host ?? '127.0.0.1',
       port: 0,
       readToken: options.readToken,
       adminToken: options.adminToken,
-    },
+    }),
     logger,
     metricsHandler: (_req, res) => {
       res.setHeader('content-type', 'text/plain');
@@ -48,7 +49,7 @@ async function startServer(
       state: options.state ?? 'ok',
       detail: { store: { state: options.state ?? 'ok' } },
     }),
-    mountApi: (router, auth) => {
+    mountApi: ({ router, auth }) => {
       router.get('/echo', (req, res) => {
         const q = parseRequest(z.strictObject({ n: z.coerce.number().int().min(1) }), req);
         res.json({ n: q.n });

@@ -1,6 +1,6 @@
 import { GuardedTargets } from '../../actuators/guarded-targets.js';
-import { decisionsRouter } from '../http/routes/decisions.js';
-import { targetsRouter } from '../http/routes/targets.js';
+import { mountDecisionsRoutes } from '../http/routes/decisions.js';
+import { mountTargetsRoutes } from '../http/routes/targets.js';
 import type { ModuleFactory } from '../module.js';
 
 /**
@@ -19,9 +19,9 @@ export const createActuationModule: ModuleFactory = (ctx) => {
   return {
     name: 'actuation',
     components: [targets],
-    mountRoutes(router, auth) {
-      router.use(targetsRouter({ targets, auth }));
-      router.use(decisionsRouter({ store: ctx.store }));
+    mountRoutes(api) {
+      mountTargetsRoutes(api, { targets });
+      mountDecisionsRoutes(api, { store: ctx.store });
     },
     status: () => ({ targets: targets.list().map((t) => ({ id: t.id, kind: t.kind, mode: t.mode })) }),
   };

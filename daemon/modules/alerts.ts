@@ -35,9 +35,9 @@ export const createAlertsModule: ModuleFactory = (ctx) => {
         stop: async () => unsubscribe?.(),
       },
     ],
-    mountRoutes(router, auth) {
-      mountIncidentRoutes(router, alerts, ctx.clock);
-      mountSilenceRoutes(router, auth, alerts, ctx.clock);
+    mountRoutes(api) {
+      mountIncidentRoutes(api, alerts, ctx.clock);
+      mountSilenceRoutes(api, alerts, ctx.clock);
     },
     status: () => alerts.status(),
   };

@@ -5,8 +5,8 @@ import { NginxLogCollector } from '../../collectors/nginx-log/nginx-log-collecto
 import { OtlpCollector } from '../../collectors/otlp/otlp-collector.js';
 import { ProbeCollector } from '../../collectors/probe/probe-collector.js';
 import type { Rollup } from '../../collectors/rollup.js';
-import { seriesRoutes } from '../http/routes/series.js';
-import { signalsRoutes } from '../http/routes/signals.js';
+import { mountSeriesRoutes } from '../http/routes/series.js';
+import { mountSignalsRoutes } from '../http/routes/signals.js';
 import type { ModuleFactory } from '../module.js';
 
 /**
@@ -54,9 +54,9 @@ export const createCollectorsModule: ModuleFactory = (ctx) => {
   return {
     name: 'collectors',
     components,
-    mountRoutes(router) {
-      router.use(seriesRoutes({ store: ctx.store, clock: ctx.clock }));
-      router.use(signalsRoutes({ store: ctx.store, clock: ctx.clock }));
+    mountRoutes(api) {
+      mountSeriesRoutes(api, { store: ctx.store, clock: ctx.clock });
+      mountSignalsRoutes(api, { store: ctx.store, clock: ctx.clock });
     },
     status: () => ({ rollups: rollups.map((r) => r.status()) }),
     health(): ComponentHealth {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ControlLoop, type ActuationStage } from '../control/control-loop.js';
 import { DetectionStage } from '../control/detection-stage.js';
-import { anomaliesRoutes } from '../http/routes/anomalies.js';
+import { mountAnomaliesRoutes } from '../http/routes/anomalies.js';
 import type { ModuleFactory } from '../module.js';
 
 /**
@@ -56,14 +56,12 @@ export function createControlModule(
           },
         },
       ],
-      mountRoutes(router) {
-        router.use(
-          anomaliesRoutes({
-            store: ctx.store,
-            clock: ctx.clock,
-            seriesStatus: () => detection?.latest() ?? [],
-          }),
-        );
+      mountRoutes(api) {
+        mountAnomaliesRoutes(api, {
+          store: ctx.store,
+          clock: ctx.clock,
+          seriesStatus: () => detection?.latest() ?? [],
+        });
       },
       status: () => ({ ...loop.status(), detection: detection?.status() ?? 'disabled' }),
     };

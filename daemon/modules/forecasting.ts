@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { ForecastStage } from '../control/forecast-stage.js';
-import { forecastsRoutes } from '../http/routes/forecasts.js';
-import { modelsRoutes } from '../http/routes/models.js';
+import { mountForecastsRoutes } from '../http/routes/forecasts.js';
+import { mountModelsRoutes } from '../http/routes/models.js';
 import type { ModuleFactory } from '../module.js';
 
 /**
@@ -31,9 +31,9 @@ export const createForecastingModule: ModuleFactory = (ctx) => {
   return {
     name: 'forecasting',
     components: [{ name: 'forecasting', start: () => stage.start(), stop: async () => stage.stop() }],
-    mountRoutes(router) {
-      router.use(forecastsRoutes({ latest: (where) => stage.latest(where) }));
-      router.use(modelsRoutes({ registry: stage.registry, status: () => stage.status() }));
+    mountRoutes(api) {
+      mountForecastsRoutes(api, { latest: (where) => stage.latest(where) });
+      mountModelsRoutes(api, { registry: stage.registry, status: () => stage.status() });
     },
     status: () => stage.status(),
   };

@@ -46,9 +46,9 @@ export class ApiHarness {
       logger,
       metricsHandler: (_req, res) => res.end(),
       readiness: async () => ({ state: 'ok', detail: {} }),
-      mountApi: (router, auth) => {
-        mountIncidentRoutes(router, alerts, clock);
-        mountSilenceRoutes(router, auth, alerts, clock);
+      mountApi: (api) => {
+        mountIncidentRoutes(api, alerts, clock);
+        mountSilenceRoutes(api, alerts, clock);
       },
     });
     await api.start();

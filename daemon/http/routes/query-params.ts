@@ -76,7 +76,15 @@ const tagValue = z.string().min(1).max(256);
 
 /** One optional parameter per rollup tag key; repeating it matches any of the values. */
 export const tagFilterParams = Object.fromEntries(
-  ROLLUP_TAG_KEYS.map((key) => [key, z.union([tagValue, z.array(tagValue).min(1).max(100)]).optional()]),
+  ROLLUP_TAG_KEYS.map((key) => [
+    key,
+    z
+      .union([tagValue, z.array(tagValue).min(1).max(100)])
+      .optional()
+      .meta({
+        description: `Only series whose \`${key}\` tag is this value; repeat to match any of several.`,
+      }),
+  ]),
 ) as Record<
   (typeof ROLLUP_TAG_KEYS)[number],
   z.ZodOptional<z.ZodUnion<[typeof tagValue, z.ZodArray<typeof tagValue>]>>

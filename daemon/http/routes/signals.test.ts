@@ -9,8 +9,8 @@ import { embeddedConfigSchema } from '../../../storage/config.js';
 import { EmbeddedStore } from '../../../storage/embedded/embedded-store.js';
 import { apiConfigSchema } from '../../config/schema.js';
 import { ApiServer } from '../api-server.js';
-import { seriesRoutes } from './series.js';
-import { signalsRoutes } from './signals.js';
+import { mountSeriesRoutes } from './series.js';
+import { mountSignalsRoutes } from './signals.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 
@@ -50,9 +50,9 @@ describe('GET /api/v1/signals and /api/v1/series', () => {
       logger: testLogger(),
       metricsHandler: (_req, res) => res.end(),
       readiness: async () => ({ state: 'ok', detail: {} }),
-      mountApi: (router) => {
-        router.use(seriesRoutes({ store, clock }));
-        router.use(signalsRoutes({ store, clock }));
+      mountApi: (api) => {
+        mountSeriesRoutes(api, { store, clock });
+        mountSignalsRoutes(api, { store, clock });
       },
     });
     await api.start();

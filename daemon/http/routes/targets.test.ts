@@ -9,9 +9,10 @@ import { FakeClock } from '../../../core/clock.js';
 import { FakeTarget } from '../../../test/helpers/fake-target.js';
 import { embeddedConfigSchema } from '../../../storage/config.js';
 import { EmbeddedStore } from '../../../storage/embedded/embedded-store.js';
+import { apiConfigSchema } from '../../config/schema.js';
 import { ApiServer } from '../api-server.js';
-import { decisionsRouter } from './decisions.js';
-import { targetsRouter } from './targets.js';
+import { mountDecisionsRoutes } from './decisions.js';
+import { mountTargetsRoutes } from './targets.js';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const logger = pino({ level: 'silent' });
@@ -66,13 +67,13 @@ async function startApi(adminToken: string | null = ADMIN): Promise<Api> {
   });
   await targets.start(AbortSignal.timeout(1_000));
   const server = new ApiServer({
-    config: { host: '127.0.0.1', port: 0, ...(adminToken ? { adminToken } : {}) },
+    config: apiConfigSchema.parse({ host: '127.0.0.1', port: 0, ...(adminToken ? { adminToken } : {}) }),
     logger,
     metricsHandler: (_req, res) => res.end(),
     readiness: async () => ({ state: 'ok', detail: {} }),
-    mountApi: (router, auth) => {
-      router.use(targetsRouter({ targets, auth }));
-      router.use(decisionsRouter({ store }));
+    mountApi: (api) => {
+      mountTargetsRoutes(api, { targets });
+      mountDecisionsRoutes(api, { store });
     },
   });
   await server.start();
