@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tlsConfigSchema } from '../../core/schemas.js';
 
 /** The OTLP/HTTP receiver (collectors/otlp/otlp-receiver.ts). */
 export const otlpConfigSchema = z.strictObject({
@@ -28,6 +29,8 @@ export const otlpConfigSchema = z.strictObject({
     .int()
     .min(1_024)
     .default(64 * 1024 * 1024),
+  /** HTTPS with this certificate and key (OTLP/HTTP over TLS); plain HTTP when unset. */
+  tls: tlsConfigSchema.optional(),
   /** When set, requests must carry `Authorization: Bearer <token>` (compared in constant time). */
   bearerToken: z.string().min(16).optional(),
   /** Retry-After (seconds) sent when shedding load. */

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzip } from 'node:zlib';
 import type { Clock } from '../../core/clock.js';
@@ -37,7 +39,8 @@ class HttpFailure extends Error {
 
 /**
  * OTLP/HTTP receiver (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): `POST /v1/traces`
- * and `/v1/metrics`, binary protobuf or JSON, optionally gzip, on its own port (4318).
+ * and `/v1/metrics`, binary protobuf or JSON, optionally gzip, on its own port (4318); HTTPS when
+ * `tls` (certificate and key files) is configured.
  *
  * Answers: 200 with Export*ServiceResponse (partial_success when items were rejected); 400 with
  * a Status for undecodable bodies; 401 without the configured bearer token; 404 / 405 for other
@@ -70,7 +73,11 @@ export class OtlpReceiver implements Component {
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const tls = this.options.config.tls;
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    const server: Server = tls
+      ? createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, handler)
+      : createServer(handler);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
@@ -105,7 +112,8 @@ export class OtlpReceiver implements Component {
   url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     const host = this.options.config.host === '0.0.0.0' ? '127.0.0.1' : this.options.config.host;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? this.options.config.port}`;
+    const scheme = this.options.config.tls ? 'https' : 'http';
+    return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? this.options.config.port}`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

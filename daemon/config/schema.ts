@@ -1,16 +1,10 @@
 import { z } from 'zod';
+import { tlsConfigSchema } from '../../core/schemas.js';
 import { actuatorsConfigSchema } from '../../actuators/config.js';
 import { alertsConfigSchema } from '../../alerts/config.js';
 import { collectorsConfigSchema } from '../../collectors/config.js';
 import { modelsConfigSchema } from '../../models/config.js';
 import { storeConfigSchema } from '../../storage/config.js';
-
-const tlsSchema = z.strictObject({
-  /** PEM certificate chain file. */
-  certFile: z.string().min(1),
-  /** PEM private key file. */
-  keyFile: z.string().min(1),
-});
 
 /** Per-client rate limit of /api/v1 (daemon/http/rate-limit.ts). */
 export const apiRateLimitSchema = z.strictObject({
@@ -32,7 +26,7 @@ export const apiConfigSchema = z.strictObject({
   readToken: z.string().min(16).optional(),
   /** Bearer token for mutating endpoints; when unset, mutating endpoints are refused. */
   adminToken: z.string().min(16).optional(),
-  tls: tlsSchema.optional(),
+  tls: tlsConfigSchema.optional(),
   /** Public URL of the dashboard, for links in notifications. */
   publicUrl: z.url().optional(),
   rateLimit: apiRateLimitSchema.prefault({}),

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -19,26 +20,39 @@ export class InfluxServer {
     readonly port: number,
     readonly dir: string,
     configFile: string,
+    /** With TLS: the PEM certificate clients must trust (it signs itself). */
+    private readonly caPem?: string,
   ) {
     this.process = new ServerProcess(INFLUXD, ['-config', configFile], () => this.ping(), 'influxd');
   }
 
-  /** Starts a fresh influxd in a new temp dir. */
+  /** Starts a fresh influxd in a new temp dir; with `tls`, HTTPS only, with that certificate. */
   static async start(
-    options: { dataSettings?: Readonly<Record<string, string>> } = {},
+    options: {
+      dataSettings?: Readonly<Record<string, string>>;
+      tls?: { certPem: string; keyPem: string };
+    } = {},
   ): Promise<InfluxServer> {
     const dir = mkdtempSync(join(tmpdir(), 'headroom-influxd-'));
     const port = await freePort();
     const rpcPort = await freePort();
     const configFile = join(dir, 'influxdb.conf');
-    writeFileSync(configFile, influxConfig(dir, port, rpcPort, options.dataSettings ?? {}));
-    const server = new InfluxServer(port, dir, configFile);
+    const httpSettings: Record<string, string> = {};
+    if (options.tls) {
+      writeFileSync(join(dir, 'cert.pem'), options.tls.certPem);
+      writeFileSync(join(dir, 'key.pem'), options.tls.keyPem);
+      httpSettings['https-enabled'] = 'true';
+      httpSettings['https-certificate'] = JSON.stringify(join(dir, 'cert.pem'));
+      httpSettings['https-private-key'] = JSON.stringify(join(dir, 'key.pem'));
+    }
+    writeFileSync(configFile, influxConfig(dir, port, rpcPort, options.dataSettings ?? {}, httpSettings));
+    const server = new InfluxServer(port, dir, configFile, options.tls?.certPem);
     await server.start();
     return server;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.caPem ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** Starts (again) on the same port and data dir. */
@@ -67,6 +81,15 @@ export class InfluxServer {
   }
 
   private async ping(): Promise<boolean> {
+    const ca = this.caPem;
+    if (ca) {
+      return new Promise((resolve, reject) => {
+        httpsGet(`${this.url}/ping`, { ca, timeout: 1_000 }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 204);
+        }).on('error', reject);
+      });
+    }
     const res = await fetch(`${this.url}/ping`, { signal: AbortSignal.timeout(1_000) });
     return res.status === 204;
   }
@@ -77,6 +100,7 @@ function influxConfig(
   port: number,
   rpcPort: number,
   dataSettings: Readonly<Record<string, string>>,
+  httpSettings: Readonly<Record<string, string>> = {},
 ): string {
   return [
     'reporting-enabled = false',
@@ -94,6 +118,7 @@ function influxConfig(
     '[http]',
     `  bind-address = "127.0.0.1:${port}"`,
     '  log-enabled = false',
+    ...Object.entries(httpSettings).map(([key, value]) => `  ${key} = ${value}`),
     '[continuous_queries]',
     '  log-enabled = false',
     '[logging]',
