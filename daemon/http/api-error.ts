@@ -37,15 +37,25 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ApiError) {
       status = err.status;
       body = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+    } else if (err instanceof URIError && isHttpError(err)) {
+      // The router could not percent-decode a path parameter (`/targets/%E0`).
+      status = 400;
+      body = {
+        error: {
+          code: 'invalid_parameter',
+          message: 'path: malformed percent-encoding in a path parameter',
+          field: 'path',
+        },
+      };
     } else if (isHttpError(err)) {
-      // body-parser and friends: 400 malformed JSON, 413 too large, 415 bad charset.
+      // body-parser (it sets `type`): 400 malformed JSON, 413 too large, 415 bad charset.
       status = err.status;
       body = {
         error: {
           code: err.type ?? 'bad_request',
           message: err.expose ? err.message : 'bad request',
           // A body that is not JSON at all: the offending "field" is the body itself.
-          ...(status === 400 ? { field: 'body' } : {}),
+          ...(status === 400 && err.type ? { field: 'body' } : {}),
         },
       };
     } else {
