@@ -25,6 +25,8 @@ export interface ForecastStageOptions {
   logger: Logger;
   /** Absolute registry folder. */
   registryDir: string;
+  /** Steps younger than this are not read yet: their rollups may still be arriving. */
+  settleMs: number;
 }
 
 /**
@@ -209,7 +211,7 @@ export class ForecastStage {
   }
 
   private async histories(now: number) {
-    for (const cache of this.caches) await cache.refresh(now);
+    for (const cache of this.caches) await cache.refresh(now - this.options.settleMs);
     return this.caches.flatMap((c) => c.histories());
   }
 
