@@ -1,5 +1,6 @@
 import type { CliCommand } from './command.js';
+import { simulateScalingCommand } from './simulate-scaling.js';
 import { startCommand } from './start.js';
 
 /** Every `headroom` subcommand, sorted by name. Lazy imports keep `detect` free of tfjs etc. */
-export const COMMANDS: readonly CliCommand[] = [startCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateScalingCommand, startCommand];
