@@ -1,6 +1,7 @@
+import { backtestCommand } from './backtest.js';
 import type { CliCommand } from './command.js';
 import { simulateScalingCommand } from './simulate-scaling.js';
 import { startCommand } from './start.js';
 
 /** Every `headroom` subcommand, sorted by name. Lazy imports keep `detect` free of tfjs etc. */
-export const COMMANDS: readonly CliCommand[] = [simulateScalingCommand, startCommand];
+export const COMMANDS: readonly CliCommand[] = [backtestCommand, simulateScalingCommand, startCommand];

@@ -105,52 +105,71 @@ export class HoltWinters implements WalkForwardForecaster {
     origins: Int32Array,
     horizons: Int32Array,
   ): Promise<QuantileArrays> {
-    const state = this.state;
-    if (!state) throw new HeadroomError('not_fitted', 'holt-winters: call fit() or restore() first');
-    if (series.stepMs !== state.stepMs) {
-      throw new HeadroomError(
-        'step_mismatch',
-        `holt-winters fitted at ${state.stepMs} ms, got ${series.stepMs} ms`,
-      );
-    }
-    const n = series.values.length;
-    if (origins.length === 0) return emptyBand(0);
-    let minOrigin = n;
-    let maxOrigin = -1;
-    for (const o of origins) {
-      if (o < 0 || o >= n) throw new RangeError(`origin ${o} outside a series of ${n}`);
-      minOrigin = Math.min(minOrigin, o);
-      maxOrigin = Math.max(maxOrigin, o);
-    }
+    const state = this.fitted();
     const periods = seasonPeriods(series.stepMs);
     const values = fillGaps(series.values, periods);
-    // Filter over at most five weeks before the first origin: older states are forgotten anyway.
-    const from = Math.max(0, minOrigin + 1 - 5 * Math.max(periods.weeklySteps, 1));
-    const available = minOrigin - from + 1;
-    const layout: HoltWintersLayout = {
-      ...state.layout,
-      weeklySteps:
-        state.layout.weeklySteps > 0 && available >= 2 * state.layout.weeklySteps
-          ? state.layout.weeklySteps
-          : 0,
-    };
-    const initSteps = initWindow(available, layout);
-    const trace = runFilter(values, from, maxOrigin, initSteps, state.params, layout);
+    const points = this.pointForecasts(values, series.stepMs, origins, horizons);
     const prefix = prefixSums(values);
     const scaleWindow = Math.max(periods.weeklySteps, 1);
     const out = emptyBand(origins.length);
     for (let k = 0; k < origins.length; k++) {
-      const origin = origins[k] as number;
-      const h = horizons[k] as number;
-      if (!(h >= 1)) throw new RangeError(`horizon must be >= 1, got ${h}`);
-      const point = forecastFromTrace(trace, origin - from, h, state.params, layout);
-      const scale = trailingScale(prefix, origin, scaleWindow);
-      const [q10, q90] = interpolateBand(state.band, h);
+      const point = points[k] as number;
+      const scale = trailingScale(prefix, origins[k] as number, scaleWindow);
+      const [q10, q90] = interpolateBand(state.band, horizons[k] as number);
       out.p50[k] = point;
       out.p10[k] = point + q10 * scale;
       out.p90[k] = point + q90 * scale;
     }
     return sanitiseBand(out, this.options.nonNegative ?? true);
+  }
+
+  /**
+   * Point forecasts (no band, no clamping) for gap-free `values`: the value at origins[k] +
+   * horizons[k] from the states after origins[k]. The filter starts at most five weeks before the
+   * first origin (older states are forgotten anyway) and initialises from data before it.
+   */
+  pointForecasts(
+    values: Float64Array,
+    stepMs: number,
+    origins: Int32Array,
+    horizons: Int32Array,
+  ): Float64Array {
+    const state = this.fitted();
+    if (stepMs !== state.stepMs) {
+      throw new HeadroomError('step_mismatch', `holt-winters fitted at ${state.stepMs} ms, got ${stepMs} ms`);
+    }
+    const n = values.length;
+    const out = new Float64Array(origins.length);
+    if (origins.length === 0) return out;
+    let minOrigin = n;
+    let maxOrigin = -1;
+    for (let k = 0; k < origins.length; k++) {
+      const o = origins[k] as number;
+      if (o < 0 || o >= n) throw new RangeError(`origin ${o} outside a series of ${n}`);
+      if (!((horizons[k] as number) >= 1)) throw new RangeError(`horizon must be >= 1, got ${horizons[k]}`);
+      minOrigin = Math.min(minOrigin, o);
+      maxOrigin = Math.max(maxOrigin, o);
+    }
+    const W = state.layout.weeklySteps;
+    const from = Math.max(0, minOrigin + 1 - 5 * Math.max(W, seasonPeriods(stepMs).weeklySteps, 1));
+    const available = minOrigin - from + 1;
+    const layout: HoltWintersLayout = { ...state.layout, weeklySteps: W > 0 && available >= 2 * W ? W : 0 };
+    const trace = runFilter(values, from, maxOrigin, initWindow(available, layout), state.params, layout);
+    for (let k = 0; k < origins.length; k++) {
+      out[k] = forecastFromTrace(
+        trace,
+        (origins[k] as number) - from,
+        horizons[k] as number,
+        state.params,
+        layout,
+      );
+    }
+    return out;
+  }
+
+  private fitted(): HoltWintersFit {
+    if (!this.state) throw new HeadroomError('not_fitted', 'holt-winters: call fit() or restore() first');
+    return this.state;
   }
 
   snapshot(): ForecasterSnapshot {
