@@ -27,13 +27,15 @@ export function quantileAt(forecast: Forecast, level: number, k: number): number
  * Highest value at quantile `level` among the forecast steps that overlap [fromMs, toMs] (step k
  * covers [startMs + k·stepMs, startMs + (k+1)·stepMs)). Undefined when the forecast does not
  * reach `toMs` (too short or stale) or has no finite value there: a forecast that cannot speak
- * for the whole window is treated as missing rather than as a low value.
+ * for the whole window is treated as missing rather than as a low value. `bandScale` stretches
+ * the distance from p50 (a calibration of the forecaster's band; 1 leaves it as published).
  */
 export function forecastPeak(
   forecast: Forecast,
   level: number,
   fromMs: number,
   toMs: number,
+  bandScale = 1,
 ): ForecastPeak | undefined {
   const { startMs, stepMs } = forecast;
   const steps = forecast.p50.length;
@@ -44,7 +46,8 @@ export function forecastPeak(
   const last = Math.min(steps - 1, Math.floor((toMs - startMs) / stepMs));
   let peak: ForecastPeak | undefined;
   for (let k = first; k <= last; k++) {
-    const v = quantileAt(forecast, level, k);
+    const median = forecast.p50[k] ?? Number.NaN;
+    const v = median + bandScale * (quantileAt(forecast, level, k) - median);
     if (!Number.isFinite(v)) return undefined;
     if (peak === undefined || v > peak.value) peak = { value: v, atMs: startMs + k * stepMs };
   }

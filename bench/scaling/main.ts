@@ -17,10 +17,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sharedDir } from '../../test/helpers/shared-dir.js';
-import { daemonForecaster } from './daemon-forecaster.js';
 import type { ScalingFigures } from './judge-simulator.js';
 import { parseLoadCsv } from './load-csv.js';
-import { decisionsCsv, runSimulation, simulationConfig } from './run-simulation.js';
+import { decisionsCsv, runSimulation, simulationConfig, traceForecasts } from './run-simulation.js';
 
 const TARGETS = { violations: 1.0, changes: 0.7, replicaHours: 1.0 } as const;
 
@@ -57,18 +56,19 @@ try {
     const path = join(tracesDir, file);
     const trace = parseLoadCsv(readFileSync(path, 'utf8'), file);
     const peak = trace.values.reduce((m, v) => Math.max(m, v), 0);
-    for (const p of peakReplicas) {
-      const capacity = Number((peak / p).toPrecision(2));
-      for (const delay of delays) {
+    // Forecasts depend on the trace and the horizon only: made once per delay, shared by capacities.
+    for (const delay of delays) {
+      const started = performance.now();
+      const forecasts = await traceForecasts(
+        trace,
+        simulationConfig({ capacityPerReplica: 1, startupDelaySeconds: delay }),
+      );
+      const forecastSeconds = (performance.now() - started) / 1000;
+      for (const p of peakReplicas) {
+        const capacity = Number((peak / p).toPrecision(2));
         const options = { capacityPerReplica: capacity, startupDelaySeconds: delay };
-        const config = simulationConfig(options);
-        const horizon =
-          Math.ceil(((config.startupDelaySeconds + config.lookaheadSeconds) * 1000) / trace.stepMs) + 1;
-        const forecaster = await daemonForecaster(horizon);
-        const started = performance.now();
-        const result = await runSimulation(trace, forecaster, options);
-        const seconds = (performance.now() - started) / 1000;
-        forecaster.dispose();
+        const result = await runSimulation(trace, options, forecasts);
+        const seconds = forecastSeconds;
         const r = ratios(result.policy, result.hpa);
         const ok =
           r.violations <= TARGETS.violations &&
@@ -83,7 +83,7 @@ try {
         ].filter(Boolean);
         console.log(
           `${basename(file, '.csv').padEnd(40)} ${String(delay).padStart(5)}  ${String(capacity).padEnd(5)}  ${triple(result.policy).padEnd(24)} ${triple(result.hpa).padEnd(25)} ` +
-            `${r.violations.toFixed(2)} / ${r.changes.toFixed(2)} / ${r.replicaHours.toFixed(2)}    ${ok ? 'yes' : `NO (${misses.join(', ')})`}  [${seconds.toFixed(0)} s]`,
+            `${r.violations.toFixed(2)} / ${r.changes.toFixed(2)} / ${r.replicaHours.toFixed(2)}    ${ok ? 'yes' : `NO (${misses.join(', ')})`}  [forecasts ${seconds.toFixed(0)} s]`,
         );
         if (useReferee) {
           const decisions = join(tmp, 'decisions.csv');

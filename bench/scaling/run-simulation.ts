@@ -1,14 +1,17 @@
-import type { Forecaster } from '../../core/forecaster.js';
 import {
   scalingPolicyConfigSchema,
   type ScalingPolicyConfig,
 } from '../../actuators/policies/scaling/config.js';
-import { walkForwardScaling, type WalkForwardResult } from '../../actuators/policies/scaling/walk-forward.js';
+import {
+  horizonStepsFor,
+  walkForwardScaling,
+  type RowForecasts,
+  type WalkForwardResult,
+} from '../../actuators/policies/scaling/walk-forward.js';
+import { forecastRows, type ForecastRowsResult } from './forecast-rows.js';
 import { hpaBaseline } from './hpa-baseline.js';
 import { judgeSimulator, type ScalingFigures } from './judge-simulator.js';
 import type { LoadTrace } from './load-csv.js';
-
-const DAY_MS = 86_400_000;
 
 /** The knobs `simulate-scaling` exposes; everything else is the policy's defaults. */
 export interface SimulationOptions {
@@ -23,6 +26,7 @@ export interface SimulationOptions {
 export interface SimulationResult {
   readonly config: ScalingPolicyConfig;
   readonly walk: WalkForwardResult;
+  readonly forecasts: RowForecasts;
   readonly policy: ScalingFigures;
   readonly hpa: ScalingFigures;
 }
@@ -39,30 +43,41 @@ export function simulationConfig(options: SimulationOptions): ScalingPolicyConfi
   });
 }
 
+/** The daemon's forecasts for every row of the trace (see forecast-rows.ts). */
+export async function traceForecasts(
+  trace: LoadTrace,
+  config: ScalingPolicyConfig,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ForecastRowsResult> {
+  return forecastRows(
+    { startMs: trace.timesMs[0] ?? 0, stepMs: trace.stepMs, values: trace.values },
+    { horizonSteps: horizonStepsFor(config, trace.stepMs), ...options },
+  );
+}
+
 /**
- * Runs the scaling policy walk-forward over a trace, as the daemon would: the forecaster is
- * refit once a day of rows on the last five weeks seen (the daemon's retrain schedule and query
- * window), and is first fitted once it has `minHistorySteps` rows (two days by default).
- * Then scores the decisions and the HPA baseline with the referee's rules.
+ * Runs the scaling policy walk-forward over a trace as the daemon would (forecasts made from
+ * rows ≤ t, see `traceForecasts`; pass them in to reuse them across policy settings), then
+ * scores the decisions and the HPA baseline with the referee's rules.
  */
 export async function runSimulation(
   trace: LoadTrace,
-  forecaster: Forecaster & { minHistorySteps?: (stepMs: number) => number },
   options: SimulationOptions,
+  forecasts?: RowForecasts,
 ): Promise<SimulationResult> {
   const config = simulationConfig(options);
   const stepMs = trace.stepMs;
-  const daySteps = Math.max(1, Math.round(DAY_MS / stepMs));
-  const walk = await walkForwardScaling(
+  const rows =
+    forecasts ?? (await traceForecasts(trace, config, options.signal ? { signal: options.signal } : {}));
+  if (rows.horizonSteps < horizonStepsFor(config, stepMs)) {
+    throw new RangeError(
+      `forecasts reach ${rows.horizonSteps} steps; the policy needs ${horizonStepsFor(config, stepMs)}`,
+    );
+  }
+  const walk = walkForwardScaling(
     { startMs: trace.timesMs[0] ?? 0, stepMs, values: trace.values },
-    forecaster,
+    rows,
     config,
-    {
-      refitEverySteps: daySteps,
-      historyWindowSteps: 35 * daySteps,
-      minHistorySteps: forecaster.minHistorySteps?.(stepMs) ?? 2 * daySteps,
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
   );
   const judge = {
     stepSeconds: stepMs / 1000,
@@ -78,6 +93,7 @@ export async function runSimulation(
   return {
     config,
     walk,
+    forecasts: rows,
     policy: judgeSimulator(trace.values, walk.replicas, judge),
     hpa: judgeSimulator(trace.values, hpaSpec, judge),
   };

@@ -68,8 +68,9 @@ describe('headroom simulate-scaling', () => {
     }
     expect(r.stderr).toMatch(/^policy +violations +\d+ +excess +[\d.]+ +replica-h +[\d.]+ +changes +\d+$/m);
     expect(r.stderr).toMatch(/^hpa +violations/m);
+    expect(r.stderr).toMatch(/forecasts: [a-z-]+ \d+ rows/);
     expect(r.stderr).toMatch(/^policy\/hpa: violations [\d.]+ +replica-hours [\d.]+ +changes [\d.]+$/m);
-  });
+  }, 120_000);
 
   it('is causal: appending or changing future rows never changes earlier decisions', async () => {
     const cut = 100;
@@ -89,7 +90,8 @@ describe('headroom simulate-scaling', () => {
     expect(head(altered.stdout)).toEqual(head(short.stdout));
     // the altered future is really seen: later decisions differ
     expect(altered.stdout).not.toEqual(longer.stdout);
-  });
+    // Three CLI runs that each train the daemon's model: generous limit on a loaded machine.
+  }, 300_000);
 
   it.each([
     {

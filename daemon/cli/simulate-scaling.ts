@@ -46,9 +46,8 @@ export const simulateScalingCommand: CliCommand = {
         run(async () => {
           const { readFile } = await import('node:fs/promises');
           const { parseLoadCsv } = await import('../../bench/scaling/load-csv.js');
-          const { runSimulation, decisionsCsv, figuresText, simulationConfig } =
+          const { runSimulation, decisionsCsv, figuresText, simulationConfig, traceForecasts } =
             await import('../../bench/scaling/run-simulation.js');
-          const { daemonForecaster } = await import('../../bench/scaling/daemon-forecaster.js');
           const options = {
             capacityPerReplica: opts.capacity,
             startupDelaySeconds: opts.startupDelay,
@@ -74,20 +73,26 @@ export const simulateScalingCommand: CliCommand = {
             return EXIT.usage;
           }
           const config = simulationConfig(options);
-          const horizonSteps =
-            Math.ceil(((config.startupDelaySeconds + config.lookaheadSeconds) * 1000) / trace.stepMs) + 1;
-          const forecaster = await daemonForecaster(horizonSteps);
-          try {
-            const result = await runSimulation(trace, forecaster, options);
-            process.stdout.write(decisionsCsv(trace, result.walk.replicas));
-            process.stderr.write(
-              `simulate-scaling: ${trace.values.length} rows of ${trace.stepMs / 1000} s, capacity ${config.capacityPerReplica}, ` +
-                `startup delay ${config.startupDelaySeconds} s, forecaster ${forecaster.id} (${result.walk.fits} fits)\n` +
-                `${figuresText(result)}\n`,
-            );
-          } finally {
-            forecaster.dispose();
-          }
+          // Training the daemon's model day by day takes minutes on a month of minutes: show it.
+          const tty = process.stderr.isTTY === true;
+          const forecasts = await traceForecasts(trace, config, {
+            onProgress: (done, total) => {
+              if (tty)
+                process.stderr.write(`\rforecasting walk-forward: ${Math.floor((100 * done) / total)} %`);
+            },
+          });
+          if (tty) process.stderr.write('\n');
+          const result = await runSimulation(trace, options, forecasts);
+          process.stdout.write(decisionsCsv(trace, result.walk.replicas));
+          const used = Object.entries(forecasts.modelsUsed)
+            .map(([id, rows]) => `${id} ${rows} rows`)
+            .join(', ');
+          process.stderr.write(
+            `simulate-scaling: ${trace.values.length} rows of ${trace.stepMs / 1000} s, capacity ${config.capacityPerReplica}, ` +
+              `startup delay ${config.startupDelaySeconds} s; forecasts: ${used || 'none'} (${forecasts.refits} fits), ` +
+              `${result.walk.withoutForecast.warming_up} rows before any model could forecast\n` +
+              `${figuresText(result)}\n`,
+          );
           return EXIT.ok;
         }),
       );

@@ -53,6 +53,20 @@ export const scalingPolicyConfigSchema = z
      * published p10/p50/p90 are interpolated).
      */
     forecastQuantile: z.number().min(0.1).max(0.9).default(0.9),
+    forecastCalibration: z
+      .strictObject({
+        /**
+         * `online`: stretch or shrink the forecaster's band until the load exceeds the chosen
+         * quantile as often as the quantile says (see band-calibration.ts); `off`: use the band
+         * as published.
+         */
+        mode: z.enum(['online', 'off']).default('online'),
+        /** Step of log(scale) per interval. */
+        gain: z.number().positive().max(1).default(0.05),
+        minScale: z.number().positive().default(0.1),
+        maxScale: z.number().positive().default(5),
+      })
+      .prefault({}),
     /** Forecast steps beyond now + startup delay that the replicas must also carry. */
     lookaheadSeconds: z.number().min(0).max(86_400).default(0),
     scaleUp: directionSchema({ stabilizationWindowSeconds: 0, tolerance: 0.1 }).prefault({}),

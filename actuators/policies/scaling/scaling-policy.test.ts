@@ -52,7 +52,7 @@ const cases: Case[] = [
     load: 35,
     p90: [40, 62, 20],
     want: 7,
-    reason: /forecast p90 peaks at 62/,
+    reason: /forecast p90 \(band × 1, calibrated online\) peaks at 62/,
   },
   {
     name: 'current load larger than forecast wins',

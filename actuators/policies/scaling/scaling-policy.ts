@@ -4,11 +4,16 @@ import type { Decision, PolicyContext, Suppression } from '../../../core/policy.
 import { countChanges } from '../count-changes.js';
 import { forecastPeak } from '../forecast-peak.js';
 import { stabiliseRecommendation } from '../stabilise-recommendation.js';
+import { pendingThreshold, updateCalibration, type BandCalibration } from './band-calibration.js';
 import type { ScalingPolicyConfig } from './config.js';
 
-/** What the scaling policy remembers per decision: the raw recommendation its windows need. */
+/**
+ * What the scaling policy remembers per decision: the raw recommendation its windows need and
+ * the state of the forecast band calibration.
+ */
 export interface ScalingMemory {
   readonly recommendation: number;
+  readonly calibration?: BandCalibration;
 }
 
 /** Inputs of one scaling decision for one service. */
@@ -53,8 +58,20 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
 
   // 1. calculate
   const toMs = nowMs + (config.startupDelaySeconds + config.lookaheadSeconds) * 1000;
-  const peak = input.forecast
-    ? forecastPeak(input.forecast, config.forecastQuantile, nowMs, toMs)
+  const level = config.forecastQuantile;
+  const online = config.forecastCalibration.mode === 'online';
+  const { scale } = online
+    ? updateCalibration(last?.memory.calibration, input.currentLoad, nowMs, {
+        level,
+        ...config.forecastCalibration,
+      })
+    : { scale: 1 };
+  const peak = input.forecast ? forecastPeak(input.forecast, level, nowMs, toMs, scale) : undefined;
+  const pending = online && input.forecast ? pendingThreshold(input.forecast, level, scale) : undefined;
+  const calibration: BandCalibration | undefined = online
+    ? pending
+      ? { scale, pending }
+      : { scale }
     : undefined;
   const utilization = peak ? config.targetUtilization : config.noForecastUtilization;
   const perReplica = config.capacityPerReplica * utilization;
@@ -67,7 +84,7 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
   else details.push('current load unknown');
   if (peak && needFromForecast !== undefined) {
     details.push(
-      `forecast p${Math.round(config.forecastQuantile * 100)} peaks at ${fmt(peak.value)} at ${iso(peak.atMs)} ` +
+      `forecast p${Math.round(level * 100)}${online ? ` (band × ${fmt(scale)}, calibrated online)` : ''} peaks at ${fmt(peak.value)} at ${iso(peak.atMs)} ` +
         `(within startup delay ${config.startupDelaySeconds} s + lookahead ${config.lookaheadSeconds} s), ` +
         `needs ${fmt(needFromForecast)} replicas`,
     );
@@ -83,6 +100,7 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
       input,
       held,
       held,
+      calibration,
       [`holding ${held} replicas: no load signal and no forecast`, ...details],
       [],
     );
@@ -178,7 +196,7 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
       reason: `${value} replicas is outside [${config.minReplicas}, ${config.maxReplicas}]`,
     });
   }
-  return finish(input, clamped, recommendation, details, suppressed);
+  return finish(input, clamped, recommendation, calibration, details, suppressed);
 }
 
 /** 5. record: the summary reason first, then what the calculation saw. */
@@ -186,6 +204,7 @@ function finish(
   input: ScalingInput,
   replicas: number,
   recommendation: number,
+  calibration: BandCalibration | undefined,
   details: string[],
   suppressed: Suppression<ReplicasState>[],
 ): ScalingDecision {
@@ -198,7 +217,13 @@ function finish(
         ? `scale ${current} → ${replicas} replicas`
         : `keep ${replicas} replicas`;
   const reasons = details[0]?.startsWith('holding') ? details : [summary, ...details];
-  return { desired: { replicas }, changed, reasons, suppressed, memory: { recommendation } };
+  return {
+    desired: { replicas },
+    changed,
+    reasons,
+    suppressed,
+    memory: calibration ? { recommendation, calibration } : { recommendation },
+  };
 }
 
 function fmt(x: number): string {

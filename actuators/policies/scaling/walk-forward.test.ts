@@ -1,122 +1,122 @@
 import { describe, expect, it } from 'vitest';
-import type { Forecast, Forecaster } from '../../../core/forecaster.js';
 import type { RegularSeries } from '../../../core/time-series.js';
-import { HoltWinters } from '../../../models/forecasters/holt-winters.js';
-import { syntheticLoad } from '../../../models/forecasters/testing/synthetic-series.js';
 import { scalingPolicyConfigSchema } from './config.js';
-import { walkForwardScaling, type WalkForwardOptions } from './walk-forward.js';
+import { horizonStepsFor, walkForwardScaling, type RowForecasts } from './walk-forward.js';
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
 const config = scalingPolicyConfigSchema.parse({
   service: 'api',
-  capacityPerReplica: 20,
-  startupDelaySeconds: 300,
+  capacityPerReplica: 10,
+  startupDelaySeconds: 60,
 });
-const options: WalkForwardOptions = { refitEverySteps: 24, historyWindowSteps: 24 * 35, minHistorySteps: 48 };
 
-/** Persistence with a ±10 % band; records the end of every history it is shown. */
-class RecordingForecaster implements Forecaster {
-  readonly id = 'recording';
-  readonly version = '1';
-  readonly seenEnds: number[] = [];
-  readonly fitEnds: number[] = [];
-  async fit(histories: readonly RegularSeries[]): Promise<void> {
-    const h = histories[0]!;
-    this.fitEnds.push(h.startMs + h.values.length * h.stepMs);
-  }
-  async forecast(history: RegularSeries, horizonSteps: number): Promise<Forecast> {
-    const last = history.values[history.values.length - 1] ?? 0;
-    this.seenEnds.push(history.startMs + history.values.length * history.stepMs);
-    const fill = (k: number) => new Float64Array(horizonSteps).fill(last * k);
-    return {
-      startMs: history.startMs + history.values.length * history.stepMs,
-      stepMs: history.stepMs,
-      p10: fill(0.9),
-      p50: fill(1),
-      p90: fill(1.1),
-      modelId: this.id,
-      modelVersion: this.version,
-    };
-  }
-  snapshot() {
-    return { modelId: this.id, modelVersion: this.version };
-  }
-  restore(): void {}
-  dispose(): void {}
+/** Forecasts where row t predicts `predict(t, h)` for row t + h; rows before `first` warm up. */
+function rowForecasts(
+  n: number,
+  H: number,
+  predict: (t: number, h: number) => number,
+  first = 0,
+  failed: number[] = [],
+): RowForecasts {
+  const p50 = new Float64Array(n * H);
+  for (let t = 0; t < n; t++) for (let h = 1; h <= H; h++) p50[t * H + h - 1] = predict(t, h);
+  return {
+    horizonSteps: H,
+    p10: p50.map((v) => v * 0.8),
+    p50,
+    p90: p50.map((v) => v * 1.2),
+    missing: (t) => (t < first ? 'warming_up' : failed.includes(t) ? 'failed' : undefined),
+    modelId: 'test',
+    modelVersion: '1',
+  };
 }
 
-function prefix(series: RegularSeries, n: number): RegularSeries {
-  return { ...series, values: series.values.slice(0, n) };
+function seriesOf(values: number[]): RegularSeries {
+  return { startMs: 0, stepMs: MINUTE, values: Float64Array.from(values) };
 }
 
 describe('walkForwardScaling', () => {
-  const series = syntheticLoad({
-    days: 6,
-    stepMs: HOUR,
-    level: 200,
-    dailyAmplitude: 0.6,
-    noise: 0.05,
-    seed: 7,
+  const loads = Array.from({ length: 120 }, (_, i) => 50 + 40 * Math.sin(i / 9) + ((i * 37) % 11));
+
+  it.each([
+    {
+      name: 'appending rows',
+      values: loads,
+      predict: (t: number, h: number) => loads[Math.min(t + h, 119)] ?? 0,
+    },
+    {
+      name: 'changing loads and forecasts after the cut',
+      values: loads.map((v, i) => (i >= 60 ? v * 3 : v)),
+      predict: (t: number, h: number) => (t >= 60 ? 400 : (loads[Math.min(t + h, 119)] ?? 0)),
+    },
+  ])('decisions up to row t never change by $name', ({ values, predict }) => {
+    const cut = 60;
+    const H = horizonStepsFor(config, MINUTE);
+    const short = walkForwardScaling(
+      seriesOf(loads.slice(0, cut)),
+      rowForecasts(cut, H, (t, h) => loads[Math.min(t + h, 119)] ?? 0),
+      config,
+    );
+    const long = walkForwardScaling(seriesOf(values), rowForecasts(values.length, H, predict), config);
+    expect(Array.from(long.replicas.subarray(0, cut))).toEqual(Array.from(short.replicas));
   });
 
-  it('shows the forecaster only rows up to the decision row', async () => {
-    const f = new RecordingForecaster();
-    await walkForwardScaling(series, f, config, options);
-    const n = series.values.length;
-    expect(f.seenEnds).toHaveLength(n - options.minHistorySteps + 1);
-    f.seenEnds.forEach((end, i) => expect(end).toBe(series.startMs + (options.minHistorySteps + i) * HOUR));
-    // fitted first at 48 rows, then whenever (t + 1) is a multiple of 24
-    expect(f.fitEnds.map((end) => (end - series.startMs) / HOUR)).toEqual([48, 72, 96, 120, 144]);
+  it('uses the forecast made at row t for the decision at row t', () => {
+    const H = horizonStepsFor(config, MINUTE);
+    // only row 10 foresees a surge of 200 (p90 240) one step ahead
+    const r = walkForwardScaling(
+      seriesOf(Array(20).fill(10)),
+      rowForecasts(20, H, (t) => (t === 10 ? 200 : 10)),
+      config,
+    );
+    expect(r.replicas[9]).toBe(2);
+    expect(r.replicas[10]).toBe(24);
+  });
+
+  it('scales on current load with HPA headroom while the forecaster warms up, in both directions', () => {
+    const values = Array(30).fill(10);
+    values.fill(200, 5, 10);
+    const r = walkForwardScaling(
+      seriesOf(values),
+      rowForecasts(30, 2, () => 0, 30),
+      config,
+    );
+    // 200 / (10 × 0.8) = 25 during the burst, back to 2 after it (10 / 8 → 2)
+    expect(r.replicas[7]).toBe(25);
+    expect(r.replicas[29]).toBe(2);
+    expect(r.withoutForecast).toEqual({ warming_up: 30, failed: 0 });
+  });
+
+  it('holds scale-in while forecasts fail', () => {
+    const values = Array(30).fill(200);
+    values.fill(10, 10);
+    const failing = Array.from({ length: 30 }, (_, i) => i);
+    const r = walkForwardScaling(
+      seriesOf(values),
+      rowForecasts(30, 2, () => 0, 0, failing),
+      config,
+    );
+    expect(r.replicas[9]).toBe(25);
+    expect(r.replicas[29]).toBe(25);
+    expect(r.withoutForecast.failed).toBe(30);
   });
 
   it.each([
-    { name: 'appending rows', change: (s: RegularSeries) => s },
-    {
-      name: 'changing every row after the cut',
-      change: (s: RegularSeries) => ({ ...s, values: s.values.map((v, i) => (i >= 100 ? v * 3 + 50 : v)) }),
+    { delay: 60, look: 0, stepMs: MINUTE, want: 2 },
+    { delay: 300, look: 0, stepMs: MINUTE, want: 6 },
+    { delay: 90, look: 0, stepMs: MINUTE, want: 2 },
+    { delay: 300, look: 0, stepMs: 3_600_000, want: 1 },
+    { delay: 60, look: 120, stepMs: MINUTE, want: 4 },
+  ])(
+    'horizon for delay $delay s + lookahead $look s at $stepMs ms steps: $want',
+    ({ delay, look, stepMs, want }) => {
+      const c = scalingPolicyConfigSchema.parse({
+        service: 'a',
+        capacityPerReplica: 1,
+        startupDelaySeconds: delay,
+        lookaheadSeconds: look,
+      });
+      expect(horizonStepsFor(c, stepMs)).toBe(want);
     },
-  ])('with the daemon forecaster, $name never changes earlier decisions', async ({ change }) => {
-    const cut = 100;
-    const short = await walkForwardScaling(
-      prefix(series, cut),
-      new HoltWinters({ targetHorizonSteps: 2, maxHorizonSteps: 2 }),
-      config,
-      options,
-    );
-    const full = await walkForwardScaling(
-      change(series),
-      new HoltWinters({ targetHorizonSteps: 2, maxHorizonSteps: 2 }),
-      config,
-      options,
-    );
-    expect(Array.from(full.replicas.subarray(0, cut))).toEqual(Array.from(short.replicas));
-    expect(full.fits).toBeGreaterThan(1);
-    expect(full.forecastFailures).toBe(0);
-  });
-
-  it('scales on current load alone while the forecaster warms up, in both directions', async () => {
-    const values = new Float64Array(30).fill(10);
-    values.fill(200, 5, 10);
-    const result = await walkForwardScaling(
-      { startMs: 0, stepMs: HOUR, values },
-      new RecordingForecaster(),
-      config,
-      options,
-    );
-    // 200 / (20 × 0.8) = 12.5 → 13 during the burst, back to 1 after it (no forecast yet)
-    expect(result.replicas[7]).toBe(13);
-    expect(result.replicas[29]).toBe(1);
-  });
-
-  it('holds scale-in when the forecaster fails after it was fitted', async () => {
-    const failing = new RecordingForecaster();
-    failing.forecast = async () => {
-      throw new Error('model failed');
-    };
-    const values = new Float64Array(60).fill(200);
-    values.fill(10, 50);
-    const result = await walkForwardScaling({ startMs: 0, stepMs: HOUR, values }, failing, config, options);
-    expect(result.forecastFailures).toBe(60 - 47);
-    expect(result.replicas[59]).toBe(result.replicas[49]);
-  });
+  );
 });
