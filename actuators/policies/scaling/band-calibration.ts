@@ -52,6 +52,7 @@ export function pendingThreshold(
   forecast: Forecast,
   level: number,
   scale: number,
+  floor = Number.NEGATIVE_INFINITY,
 ): BandCalibration['pending'] {
   const p50 = forecast.p50[0];
   if (p50 === undefined || !Number.isFinite(p50)) return undefined;
@@ -60,6 +61,6 @@ export function pendingThreshold(
   return {
     fromMs: forecast.startMs,
     toMs: forecast.startMs + forecast.stepMs,
-    threshold: p50 + scale * (q - p50),
+    threshold: Math.max(floor, p50 + scale * (q - p50)),
   };
 }

@@ -61,6 +61,12 @@ export const scalingPolicyConfigSchema = z
          * as published.
          */
         mode: z.enum(['online', 'off']).default('online'),
+        /**
+         * What must be exceeded as rarely as the quantile says: `forecast` (the forecast band
+         * alone) or `need` (the larger of the current load and the band, which sizes the
+         * replicas).
+         */
+        target: z.enum(['forecast', 'need']).default('forecast'),
         /** Step of log(scale) per interval. */
         gain: z.number().positive().max(1).default(0.05),
         minScale: z.number().positive().default(0.1),

@@ -67,7 +67,14 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
       })
     : { scale: 1 };
   const peak = input.forecast ? forecastPeak(input.forecast, level, nowMs, toMs, scale) : undefined;
-  const pending = online && input.forecast ? pendingThreshold(input.forecast, level, scale) : undefined;
+  const floor =
+    config.forecastCalibration.target === 'need' &&
+    input.currentLoad !== undefined &&
+    Number.isFinite(input.currentLoad)
+      ? input.currentLoad
+      : undefined;
+  const pending =
+    online && input.forecast ? pendingThreshold(input.forecast, level, scale, floor) : undefined;
   const calibration: BandCalibration | undefined = online
     ? pending
       ? { scale, pending }
