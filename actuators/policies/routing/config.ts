@@ -7,6 +7,12 @@ const endpointSchema = z.strictObject({
   role: z.enum(['primary', 'backup']).default('primary'),
   /** Share of traffic when everything is healthy, relative to the other endpoints of its role. */
   weight: z.number().int().min(1).max(100).default(1),
+  /**
+   * Telemetry tags that identify this endpoint's calls, besides the policy's provider (the daemon
+   * reads its health from them). Default `{ region: <name> }`; a backup provider is
+   * `{ provider: <its name> }`.
+   */
+  match: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 /** Routing across one provider's endpoints (issue 6, "Traffic routing"). */
