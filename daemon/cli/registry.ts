@@ -1,6 +1,7 @@
 import { backtestCommand } from './backtest.js';
 import type { CliCommand } from './command.js';
 import { detectCommand } from './detect.js';
+import { retrainCommand } from './retrain.js';
 import { simulateScalingCommand } from './simulate-scaling.js';
 import { startCommand } from './start.js';
 
@@ -8,6 +9,7 @@ import { startCommand } from './start.js';
 export const COMMANDS: readonly CliCommand[] = [
   backtestCommand,
   detectCommand,
+  retrainCommand,
   simulateScalingCommand,
   startCommand,
 ];
