@@ -21,7 +21,7 @@ export function escapeRegex(value: string): string {
  * relative to now (`now-6h` to `now`), as Grafana's browser-side InfluxQL path writes it.
  */
 export function timeFilter(range: { fromMs: number; toMs: number } | { lastMs: number }): string {
-  if ('lastMs' in range) return `time > now() - ${Math.round(range.lastMs / 1000)}s`;
+  if ('lastMs' in range) return `time > now() - ${intervalText(range.lastMs)}`;
   return `time >= ${range.fromMs}ms and time <= ${range.toMs}ms`;
 }
 
