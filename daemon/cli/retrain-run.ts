@@ -60,8 +60,9 @@ export async function runRetrain(configPath: string | undefined): Promise<number
 
 /** The report as a table people read: one row per model, errors on the same held-out targets. */
 export function formatReport(report: RetrainReport): string {
-  const rows = report.scores.map((s) => [
-    s.version ? `${s.modelId} (${s.version})` : s.modelId,
+  // The first score is the candidate just trained; a version marks the model serving before.
+  const rows = report.scores.map((s, i) => [
+    i === 0 ? `${s.modelId} (candidate)` : s.version ? `${s.modelId} (serving ${s.version})` : s.modelId,
     (s.wape * 100).toFixed(2) + '%',
     (s.coverage * 100).toFixed(1) + '%',
     String(s.targets),
