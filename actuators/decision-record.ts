@@ -67,8 +67,8 @@ export function compareRecords(a: DecisionRecord, b: DecisionRecord): number {
 }
 
 /**
- * A decision audit record: tags are `target`, `policy`, `outcome`, `control` (when set) and the
- * subject's tags, so the API can filter on any of them.
+ * A decision audit record: tags are `target`, `policy`, `control` (when set) and the subject's
+ * tags, so the API can filter on any of them (outcome is filtered from the body).
  */
 export function decisionRecord(
   timeMs: number,

@@ -99,7 +99,7 @@ export const dashboardAnnotations: Json[] = [
   annotation(
     'Headroom decisions',
     annotationQueries.decisions,
-    { textColumn: '_body', tagsColumn: 'target,policy,outcome' },
+    { textColumn: '_body', tagsColumn: 'target,policy' },
     { iconColor: 'purple', enable: true },
   ),
   annotation(

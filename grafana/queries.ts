@@ -90,7 +90,7 @@ export const recordQueries = {
     `SELECT "_body", "signal", "provider", "endpoint", "service" FROM ${RECORDS} ` +
     `WHERE "_kind" = 'anomaly' AND $timeFilter ORDER BY time DESC LIMIT 500`,
   decisions:
-    `SELECT "_body", "target", "control", "policy", "outcome" FROM ${RECORDS} ` +
+    `SELECT "_body", "target", "control", "policy" FROM ${RECORDS} ` +
     `WHERE "_kind" = 'decision' AND $timeFilter ORDER BY time DESC LIMIT 500`,
   /** The latest decision per target, control and subject: current and desired state, mode. */
   targetStates:
@@ -110,8 +110,9 @@ export const recordQueries = {
  */
 export const annotationQueries = {
   decisions:
-    `SELECT "_body", "target", "policy", "outcome" FROM ${RECORDS} ` +
-    `WHERE "_kind" = 'decision' AND "outcome" != 'unchanged' AND $timeFilter`,
+    // The outcome is in the body, not a tag (an enforced apply rewrites it under the same id).
+    `SELECT "_body", "target", "policy" FROM ${RECORDS} ` +
+    `WHERE "_kind" = 'decision' AND "_body" !~ /"outcome":"unchanged"/ AND $timeFilter`,
   incidents: `SELECT "_body", "_kind" FROM ${RECORDS} WHERE "_kind" = 'incident' AND $timeFilter`,
   anomalies: `SELECT "_body", "signal" FROM ${RECORDS} WHERE "_kind" = 'anomaly' AND $timeFilter`,
 } as const;

@@ -57,6 +57,7 @@ export function recordPanels(grid: GridLayout): Json[] {
           undefined,
           [
             ['mode', 'mode'],
+            ['outcome', 'outcome'],
             ['desired', 'desired'],
             ['reasons', 'reasons'],
             ['error', 'error'],

@@ -37,6 +37,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ApiError) {
       status = err.status;
       body = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+    } else if (err instanceof HeadroomError && err.retryable) {
+      // A dependency that may come back (store unreachable): the client may retry.
+      status = 503;
+      res.setHeader('Retry-After', '5');
+      body = { error: { code: err.code, message: 'temporarily unavailable, retry later' } };
     } else if (isHttpError(err)) {
       // body-parser and friends: 400 malformed JSON, 413 too large, 415 bad charset.
       status = err.status;

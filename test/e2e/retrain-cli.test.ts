@@ -10,6 +10,7 @@ import type { RollupPoint } from '../../core/rollup.js';
 import { embeddedConfigSchema } from '../../storage/config.js';
 import { EmbeddedStore } from '../../storage/embedded/embedded-store.js';
 import { repoRoot } from '../helpers/shared-dir.js';
+import { cliEnv } from '../helpers/cli-env.js';
 
 const run = promisify(execFile);
 const STEP_MS = 600_000;
@@ -20,6 +21,7 @@ async function retrain(configPath: string): Promise<{ code: number; stdout: stri
       process.execPath,
       [join(repoRoot(), 'bin', 'headroom.js'), 'retrain', '--config', configPath],
       {
+        env: cliEnv(),
         timeout: 120_000,
       },
     );
