@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { systemClock } from '../../core/clock.js';
-import { alignTime } from '../../core/rollup.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage, isRetryable } from '../../core/errors.js';
+import { alignTime, type RollupPoint } from '../../core/rollup.js';
 import type { Store } from '../../core/store.js';
 import { embeddedConfigSchema, influxConfigSchema } from '../../storage/config.js';
 import { EmbeddedStore } from '../../storage/embedded/embedded-store.js';
@@ -67,7 +69,7 @@ async function writeAll(store: Store, start: number, serverPid?: number): Promis
   for (let step = 0; step < STEPS; step++) {
     const t = start + step * STEP_MS;
     const points = series.map((s) => rollupAt(s, t, rnd));
-    const p = store.write(points).then(() => {
+    const p = writeWithRetry(store, points).then(() => {
       written += points.length;
     });
     inflight.add(p);
@@ -88,8 +90,25 @@ async function writeAll(store: Store, start: number, serverPid?: number): Promis
   const server = serverPid ? ` , influxd CPU ${fmt(cpuSeconds(serverPid) - server0, 1)} s` : '';
   console.log(
     `  write: ${fmt(written)} points in ${fmt(seconds, 1)} s = ${fmt(written / seconds)} points/s ` +
-      `(this process CPU ${fmt((cpu.user + cpu.system) / 1e6, 1)} s${server}; load ${load()})`,
+      `(this process CPU ${fmt((cpu.user + cpu.system) / 1e6, 1)} s${server}; ${retries} write retries; load ${load()})`,
   );
+}
+
+let retries = 0;
+
+/** In the daemon the spool absorbs a failed write; here it is retried (and counted) instead. */
+async function writeWithRetry(store: Store, points: RollupPoint[]): Promise<void> {
+  for (;;) {
+    try {
+      await store.write(points);
+      return;
+    } catch (err) {
+      if (!isRetryable(err) || retries > 1_000) throw err;
+      retries++;
+      console.log(`  retrying a write: ${errorMessage(err)}`);
+      await sleep(1_000);
+    }
+  }
 }
 
 async function timeQuery(label: string, run: () => Promise<number>, runs = QUERY_RUNS): Promise<void> {
