@@ -73,7 +73,11 @@ async function writeAll(store: Store, start: number, serverPid?: number): Promis
       written += points.length;
     });
     inflight.add(p);
-    void p.finally(() => inflight.delete(p));
+    // Handled here; a failure still surfaces through Promise.race / Promise.all below.
+    p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
     if (inflight.size >= INFLIGHT) await Promise.race(inflight);
     const now = performance.now();
     if (now - lastReport > 30_000) {
@@ -170,6 +174,7 @@ async function queries(store: Store, start: number): Promise<void> {
 async function benchInflux(start: number): Promise<void> {
   console.log(`InfluxStore (InfluxDB 1.6.7, own influxd in a temp dir)`);
   const server = await InfluxServer.start();
+  cleanups.push(() => server.destroy());
   const store = new InfluxStore(
     influxConfigSchema.parse({
       url: server.url,
@@ -216,6 +221,14 @@ async function benchEmbedded(start: number): Promise<void> {
     await store.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Servers to stop if the run is interrupted, so no influxd outlives the benchmark. */
+const cleanups: (() => Promise<void>)[] = [];
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    void Promise.allSettled(cleanups.map((c) => c())).then(() => process.exit(130));
+  });
 }
 
 async function main(): Promise<void> {
