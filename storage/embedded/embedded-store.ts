@@ -18,7 +18,7 @@ import type {
   StoreHealth,
   StoredRecord,
 } from '../../core/store.js';
-import { matchesFilter, type Tags } from '../../core/tags.js';
+import type { Tags } from '../../core/tags.js';
 import { getMeter } from '../../core/telemetry.js';
 import type { EmbeddedConfig } from '../config.js';
 import { RollupGroups } from '../rollup-groups.js';
@@ -26,6 +26,7 @@ import { assertTagKey, filterMatchesNothing, storableFilter } from '../storable-
 import { validatePoints, validateRecords } from '../validate-writes.js';
 import { EmbeddedRecords } from './embedded-records.js';
 import { openSchema } from './embedded-schema.js';
+import { SeriesIndex, type IndexedSeries } from './series-index.js';
 import { addEncodedHistogram, encodeHistogram, overlayHistograms } from './histogram-blob.js';
 
 const DAY_MS = 86_400_000;
@@ -34,13 +35,7 @@ const CHUNK_POINTS = 5_000;
 /** Series whose old rows are deleted per retention transaction. */
 const RETENTION_SERIES_PER_TX = 500;
 
-interface Series {
-  id: number;
-  measurement: Measurement;
-  tags: Tags;
-  sortKey: string;
-  lastMs: number;
-}
+type Series = IndexedSeries;
 
 export interface EmbeddedStoreDeps {
   logger: Logger;
@@ -59,7 +54,7 @@ export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   private db: Database.Database | undefined;
   private records: EmbeddedRecords | undefined;
-  private readonly series = new Map<string, Series>();
+  private readonly series = new SeriesIndex<Series>();
   private readonly logger: Logger;
   private readonly droppedOld: Counter;
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -198,8 +193,7 @@ export class EmbeddedStore implements Store {
     const { range } = this.open().statements;
     const groups = new RollupGroups();
     const step = query.stepMs;
-    for (const s of this.series.values()) {
-      if (s.measurement !== query.measurement || !matchesFilter(s.tags, filter)) continue;
+    for (const s of this.series.matching(query.measurement, filter)) {
       const groupTags: Record<string, string> = {};
       for (const key of groupBy) {
         const value = s.tags[key];
@@ -222,13 +216,8 @@ export class EmbeddedStore implements Store {
   async listSeries(query: SeriesQuery = {}): Promise<SeriesInfo[]> {
     const filter = storableFilter(query.where);
     if (filterMatchesNothing(filter)) return [];
-    const out = [...this.series.values()]
-      .filter(
-        (s) =>
-          (!query.measurement || s.measurement === query.measurement) &&
-          (query.from === undefined || s.lastMs >= query.from) &&
-          matchesFilter(s.tags, filter),
-      )
+    const out = [...this.series.matching(query.measurement, filter)]
+      .filter((s) => query.from === undefined || s.lastMs >= query.from)
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
       .map((s) => ({ measurement: s.measurement, tags: s.tags }));
     return query.limit !== undefined ? out.slice(0, query.limit) : out;
@@ -312,7 +301,7 @@ export class EmbeddedStore implements Store {
   private remember(id: number, measurement: Measurement, tags: Tags, lastMs: number): Series {
     const key = seriesMapKey(measurement, tags);
     const s: Series = { id, measurement, tags, sortKey: key, lastMs };
-    this.series.set(key, s);
+    this.series.add(key, s);
     return s;
   }
 

@@ -42,7 +42,10 @@ export function connectInflux(config: InfluxConfig): InfluxConnection {
   try {
     ca = config.caFile ? readFileSync(config.caFile) : undefined;
   } catch (err) {
-    throw new HeadroomError('config_invalid', `store.influx.caFile: cannot read ${config.caFile}: ${errorMessage(err)}`);
+    throw new HeadroomError(
+      'config_invalid',
+      `store.influx.caFile: cannot read ${config.caFile}: ${errorMessage(err)}`,
+    );
   }
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const client = new InfluxDB({
