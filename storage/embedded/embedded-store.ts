@@ -193,6 +193,7 @@ export class EmbeddedStore implements Store {
     const { range } = this.open().statements;
     const groups = new RollupGroups();
     const step = query.stepMs;
+    const withHistogram = query.histogram !== false;
     for (const s of this.series.matching(query.measurement, filter)) {
       const groupTags: Record<string, string> = {};
       for (const key of groupBy) {
@@ -207,7 +208,7 @@ export class EmbeddedStore implements Store {
         agg.errors += row[2] as number;
         agg.durationSumMs += row[3] as number;
         if ((row[4] as number) > agg.durationMaxMs) agg.durationMaxMs = row[4] as number;
-        addEncodedHistogram(agg.histogram, row[5] as Buffer);
+        if (withHistogram) addEncodedHistogram(agg.histogram, row[5] as Buffer);
       }
     }
     return groups.result();
