@@ -7,7 +7,13 @@ import type { Clock } from '../../core/clock.js';
 import { errorMessage, HeadroomError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { RecordKind } from '../../core/records/index.js';
-import { alignTime, type Measurement, type RollupPoint } from '../../core/rollup.js';
+import {
+  alignTime,
+  DEFAULT_ROLLUP_INTERVAL_MS,
+  type Measurement,
+  type RollupPoint,
+} from '../../core/rollup.js';
+import { HISTOGRAM_MAX_INDEX } from '../../core/histogram.js';
 import type {
   RecordQuery,
   RollupQuery,
@@ -27,7 +33,13 @@ import { validatePoints, validateRecords } from '../validate-writes.js';
 import { EmbeddedRecords } from './embedded-records.js';
 import { openSchema } from './embedded-schema.js';
 import { SeriesIndex, type IndexedSeries } from './series-index.js';
-import { addEncodedHistogram, encodeHistogram, overlayHistograms } from './histogram-blob.js';
+import {
+  addEncodedDense,
+  addEncodedHistogram,
+  encodeDense,
+  encodeHistogram,
+  overlayHistograms,
+} from './histogram-blob.js';
 
 const DAY_MS = 86_400_000;
 /** Points per transaction; the event loop gets a turn between transactions. */
@@ -60,12 +72,10 @@ export class EmbeddedStore implements Store {
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private statements:
-    | {
-        upsert: Database.Statement;
-        insertSeries: Database.Statement;
-        touchSeries: Database.Statement;
-        range: Database.Statement;
-      }
+    | Record<
+        'upsert' | 'insertSeries' | 'touchSeries' | 'range' | 'stepped' | 'steppedScalars',
+        Database.Statement
+      >
     | undefined;
 
   constructor(
@@ -102,6 +112,16 @@ export class EmbeddedStore implements Store {
     db.function('hist_overlay', { deterministic: true }, (previous, next) =>
       overlayHistograms(previous as Uint8Array, next as Uint8Array),
     );
+    // Sums encoded histograms inside SQLite, so a coarse-step query hands JS one row per step.
+    db.aggregate('hist_sum', {
+      deterministic: true,
+      start: () => new Float64Array(HISTOGRAM_MAX_INDEX + 1),
+      step: (acc: Float64Array, blob: unknown) => {
+        addEncodedDense(acc, blob as Uint8Array);
+        return acc;
+      },
+      result: (acc: Float64Array) => encodeDense(acc),
+    });
     this.statements = {
       upsert: db.prepare(
         `INSERT INTO rollups (series_id, time_ms, count, errors, duration_sum_ms, duration_max_ms, histogram)
@@ -112,6 +132,18 @@ export class EmbeddedStore implements Store {
       ),
       insertSeries: db.prepare(`INSERT INTO series (measurement, tags, last_ms) VALUES (?, ?, ?)`),
       touchSeries: db.prepare(`UPDATE series SET last_ms = ? WHERE id = ? AND last_ms < ?`),
+      stepped: db
+        .prepare(
+          `SELECT (time_ms / ?) * ? AS t, sum(count), sum(errors), sum(duration_sum_ms), max(duration_max_ms),
+             hist_sum(histogram) FROM rollups WHERE series_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY t`,
+        )
+        .raw(true),
+      steppedScalars: db
+        .prepare(
+          `SELECT (time_ms / ?) * ? AS t, sum(count), sum(errors), sum(duration_sum_ms), max(duration_max_ms),
+             NULL FROM rollups WHERE series_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY t`,
+        )
+        .raw(true),
       range: db
         .prepare(
           `SELECT time_ms, count, errors, duration_sum_ms, duration_max_ms, histogram FROM rollups
@@ -190,7 +222,7 @@ export class EmbeddedStore implements Store {
     const groupBy = [...new Set(query.groupBy ?? [])];
     groupBy.forEach(assertTagKey);
     if (query.to <= query.from || filterMatchesNothing(filter)) return [];
-    const { range } = this.open().statements;
+    const { range, stepped, steppedScalars } = this.open().statements;
     const groups = new RollupGroups();
     const step = query.stepMs;
     const withHistogram = query.histogram !== false;
@@ -201,14 +233,26 @@ export class EmbeddedStore implements Store {
         if (value !== undefined) groupTags[key] = value;
       }
       const steps = groups.group(groupTags);
-      const rows = this.sqlite(() => range.all(s.id, query.from, query.to) as unknown[][]);
+      // Up to one point per series per step: read rows as they are; coarser: aggregate in SQLite.
+      const rows = this.sqlite(
+        () =>
+          (step <= DEFAULT_ROLLUP_INTERVAL_MS
+            ? range.all(s.id, query.from, query.to)
+            : (withHistogram ? stepped : steppedScalars).all(
+                step,
+                step,
+                s.id,
+                query.from,
+                query.to,
+              )) as unknown[][],
+      );
       for (const row of rows) {
         const agg = groups.step(steps, alignTime(row[0] as number, step));
         agg.count += row[1] as number;
         agg.errors += row[2] as number;
         agg.durationSumMs += row[3] as number;
         if ((row[4] as number) > agg.durationMaxMs) agg.durationMaxMs = row[4] as number;
-        if (withHistogram) addEncodedHistogram(agg.histogram, row[5] as Buffer);
+        if (withHistogram && row[5]) addEncodedHistogram(agg.histogram, row[5] as Buffer);
       }
     }
     return groups.result();
