@@ -143,6 +143,22 @@ async function queries(store: Store, start: number): Promise<void> {
       await store.queryRollups({ measurement: 'api_calls', ...day, stepMs: STEP_MS, where: one?.tags ?? {} }),
     ),
   );
+  await timeQuery(`1 series, ${HOURS} h, 10 s steps, scalars only (histogram: false)`, async () =>
+    total(
+      await store.queryRollups({
+        measurement: 'api_calls',
+        ...day,
+        stepMs: STEP_MS,
+        where: one?.tags ?? {},
+        histogram: false,
+      }),
+    ),
+  );
+  await timeQuery(`1 series, ${HOURS} h, 5 min steps`, async () =>
+    total(
+      await store.queryRollups({ measurement: 'api_calls', ...day, stepMs: 300_000, where: one?.tags ?? {} }),
+    ),
+  );
   await timeQuery(
     `1 provider (${fmt(SERIES / 20)} series), ${HOURS} h, 1 min steps`,
     async () =>
