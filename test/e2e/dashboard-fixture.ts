@@ -285,12 +285,14 @@ export interface DashboardFixture {
  * The real daemon (every module of the registry, EmbeddedStore behind its spool in a temp data
  * dir, the API on a free port, a fake clock) with two hours of telemetry, earlier decisions, the
  * stripe anomalies and the incident the alerts engine opens from them, and three webhook targets
- * (one enforcing, against a local receiver that checks signatures).
+ * (one enforcing, against a local receiver that checks signatures). With `seed: false`, the same
+ * daemon and targets with nothing stored: a fresh install.
  */
 export async function startDashboardFixture(
-  options: { nowMs?: number; readToken?: string } = {},
+  options: { nowMs?: number; readToken?: string; seed?: boolean } = {},
 ): Promise<DashboardFixture> {
   const nowMs = options.nowMs ?? Date.UTC(2026, 0, 5, 14, 30, 0);
+  const seed = options.seed ?? true;
   const clock = new FakeClock(nowMs);
   const dataDir = mkdtempSync(join(tmpdir(), 'headroom-dashboard-'));
   const receiver = await WebhookReceiver.start(WEBHOOK_SECRET, () => clock.now() / 1000);
@@ -335,8 +337,10 @@ export async function startDashboardFixture(
         // forecasts, targets restore their state from the audit log).
         name: 'dashboard-fixture-seed',
         create: async (ctx) => {
-          await ctx.store.write(seedRollups(nowMs, 2 * 3_600_000));
-          await ctx.store.putRecords(seedDecisions(nowMs));
+          if (seed) {
+            await ctx.store.write(seedRollups(nowMs, 2 * 3_600_000));
+            await ctx.store.putRecords(seedDecisions(nowMs));
+          }
           return { name: 'dashboard-fixture-seed', components: [] };
         },
       },
@@ -359,9 +363,18 @@ export async function startDashboardFixture(
   await scheduler!.runNow('control-loop');
   // What detection would have flagged once warmed up: the stripe latency spike, stored and handed
   // to the alerts engine as the control loop does, which opens the incident and writes its summary.
-  const anomalies = stripeAnomalies(nowMs);
-  await store.putRecords(anomalies);
-  await all.alerts!.ingest({ anomalies });
+  if (seed) {
+    const anomalies = stripeAnomalies(nowMs);
+    await store.putRecords(anomalies);
+    await all.alerts!.ingest({ anomalies });
+    await all.alerts!.createSilence({
+      matchers: { provider: 'maps' },
+      startsMs: nowMs - 10 * MIN,
+      endsMs: nowMs + 50 * MIN,
+      createdBy: 'oncall',
+      comment: 'maps region failover drill',
+    });
+  }
   await scheduler!.runNow('forecast');
   return {
     app,

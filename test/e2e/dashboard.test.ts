@@ -176,6 +176,10 @@ describe.skipIf(!run)('dashboard in a real Chromium against the real daemon', ()
     expect(await text(card.locator('.incident-title'))).toBe(incident.title);
     expect(await text(card.locator('.incident-summary'))).toBe(incident.summary.replaceAll('`', ''));
 
+    const silences = (await api('silences')).silences as { id: string }[];
+    expect(silences).toHaveLength(1);
+    expect(await page.locator(`#incidents [data-silence="${silences[0]!.id}"]`).count()).toBe(1);
+
     // Targets: mode, and current vs desired per subject.
     expect(await text(page.locator('tr.target-row[data-target="edge-cache"] .mode'))).toBe('enforce');
     expect(await text(page.locator('tr.target-row[data-target="checkout-scaler"] .mode'))).toBe('dry run');
@@ -245,6 +249,23 @@ describe.skipIf(!run)('dashboard in a real Chromium against the real daemon', ()
     const dir = join(repoRoot(), 'test-results');
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows empty states on a fresh install, without console errors', async () => {
+    fixture = await startDashboardFixture({ seed: false });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${fixture.url}/`);
+    await waitForRefresh(page, 1);
+    expect(await page.locator('#entities > .entity').count()).toBe(0);
+    expect(await text(page.locator('#entities-empty .empty-title'))).toBe('No data yet');
+    expect(await text(page.locator('#incidents .empty-title'))).toBe('No open incidents');
+    expect(await text(page.locator('#decisions .empty-title'))).toBe('No decisions in this range');
+    expect(await page.locator('tr.target-row').count()).toBe(3);
+    expect(await page.locator('tr.subject-row', { hasText: 'no decisions yet' }).count()).toBe(3);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

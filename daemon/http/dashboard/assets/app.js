@@ -116,10 +116,8 @@ function change(patch) {
 }
 
 function renderControls() {
-  for (const b of byId('range').querySelectorAll('button'))
-    b.classList.toggle('active', b.dataset.range === state.range);
-  for (const b of byId('view').querySelectorAll('button'))
-    b.classList.toggle('active', b.dataset.view === state.view);
+  for (const b of byId('range').querySelectorAll('button')) pressed(b, b.dataset.range === state.range);
+  for (const b of byId('view').querySelectorAll('button')) pressed(b, b.dataset.view === state.view);
   const pause = byId('pause');
   const live = !state.paused && state.refreshMs > 0;
   pause.textContent = state.paused ? '▶' : '❚❚';
@@ -131,6 +129,12 @@ function renderControls() {
   byId('live').title = live ? `auto-refresh every ${fmt.duration(state.refreshMs)}` : 'auto-refresh paused';
   byId('forget-token').hidden = !storedToken();
   byId('entities-title').textContent = state.view === 'provider' ? 'Providers' : 'Services';
+}
+
+/** @param {HTMLElement} button @param {boolean} on */
+function pressed(button, on) {
+  button.classList.toggle('active', on);
+  button.setAttribute('aria-pressed', String(on));
 }
 
 function clearCards() {
@@ -155,12 +159,16 @@ async function refresh() {
   state.inFlight = controller;
   clearTimeout(state.timer);
   document.body.dataset.state = 'loading';
+  const startedMs = performance.now();
   try {
     const status = await get('status', {}, controller.signal);
     const data = await load(status, controller.signal);
     if (controller.signal.aborted) return;
     state.status = status;
     render(data);
+    const tookMs = Math.round(performance.now() - startedMs);
+    byId('updated').title = `server time ${fmt.iso(data.frame.nowMs)}; read and drawn in ${tookMs} ms`;
+    document.body.dataset.refreshMs = String(tookMs);
     state.refreshes += 1;
     document.body.dataset.refreshes = String(state.refreshes);
     document.body.dataset.state = 'ready';
@@ -261,34 +269,45 @@ async function load(status, signal) {
         return { query, rate: rate.series, latency: latency.series, errors: errorRatio.series };
       })
     : [];
-  const [signals, breakdown, forecasts, anomalies, anomalySeries, decisions, targets, open, resolved] =
-    await Promise.all([
-      Promise.all(signalQueries),
-      Promise.all(breakdownParts),
-      soft(
-        get('forecasts', { measurement: state.view === 'provider' ? 'api_calls' : 'inbound' }, signal),
-        { forecasts: [] },
-        'forecasts',
-      ),
-      soft(
-        get('anomalies', { from: fromMs, to: nowMs + 1, limit: 1000 }, signal),
-        { anomalies: [] },
-        'anomalies',
-      ),
-      soft(get('anomalies/series', {}, signal), { series: [] }, 'anomaly scores'),
-      soft(
-        get('decisions', { from: fromMs, to: nowMs + 1, limit: 200 }, signal),
-        { decisions: [] },
-        'decisions',
-      ),
-      soft(get('targets', {}, signal), { targets: [] }, 'targets'),
-      soft(get('incidents', { status: 'open', limit: 100 }, signal), { incidents: [] }, 'incidents'),
-      soft(
-        get('incidents', { status: 'resolved', from: fromMs, limit: 50 }, signal),
-        { incidents: [] },
-        'resolved incidents',
-      ),
-    ]);
+  const [
+    signals,
+    breakdown,
+    forecasts,
+    anomalies,
+    anomalySeries,
+    decisions,
+    targets,
+    open,
+    resolved,
+    silences,
+  ] = await Promise.all([
+    Promise.all(signalQueries),
+    Promise.all(breakdownParts),
+    soft(
+      get('forecasts', { measurement: state.view === 'provider' ? 'api_calls' : 'inbound' }, signal),
+      { forecasts: [] },
+      'forecasts',
+    ),
+    soft(
+      get('anomalies', { from: fromMs, to: nowMs + 1, limit: 1000 }, signal),
+      { anomalies: [] },
+      'anomalies',
+    ),
+    soft(get('anomalies/series', {}, signal), { series: [] }, 'anomaly scores'),
+    soft(
+      get('decisions', { from: fromMs, to: nowMs + 1, limit: 200 }, signal),
+      { decisions: [] },
+      'decisions',
+    ),
+    soft(get('targets', {}, signal), { targets: [] }, 'targets'),
+    soft(get('incidents', { status: 'open', limit: 100 }, signal), { incidents: [] }, 'incidents'),
+    soft(
+      get('incidents', { status: 'resolved', from: fromMs, limit: 50 }, signal),
+      { incidents: [] },
+      'resolved incidents',
+    ),
+    soft(get('silences', { state: 'active' }, signal), { silences: [] }, 'silences'),
+  ]);
   /** @type {Record<string, Record<string, any[]>>} */
   const byMeasurement = {};
   for (const s of signals) (byMeasurement[s.measurement] ??= {})[s.chart] = s.series;
@@ -305,6 +324,7 @@ async function load(status, signal) {
     targets: targets.targets ?? [],
     open: open.incidents ?? [],
     resolved: resolved.incidents ?? [],
+    silences: silences.silences ?? [],
   };
 }
 
@@ -321,7 +341,6 @@ function render(data) {
     ),
   );
   byId('updated').textContent = fmt.clock(frame.nowMs, frame.nowMs, true);
-  byId('updated').title = `server time ${fmt.iso(frame.nowMs)}`;
 
   const all = buildEntities({
     view: state.view,
@@ -357,7 +376,10 @@ function render(data) {
     }),
   );
   byId('incidents-count').textContent = open.length > 0 ? String(open.length) : '';
-  replace(byId('incidents'), ...incidentsView(open, data.resolved.filter(concerns), frame.nowMs));
+  replace(
+    byId('incidents'),
+    ...incidentsView(open, data.resolved.filter(concerns), data.silences, frame.nowMs),
+  );
   byId('decisions-count').textContent = decisions.length > 0 ? String(decisions.length) : '';
   replace(
     byId('decisions'),
@@ -369,16 +391,14 @@ function render(data) {
 /** @param {string[]} keys */
 function renderEntityOptions(keys) {
   const select = /** @type {HTMLSelectElement} */ (byId('entity'));
-  const wanted = ['', ...keys.slice().sort()];
-  if (state.entity && !wanted.includes(state.entity)) wanted.push(state.entity);
-  const have = [...select.options].map((o) => o.value);
-  if (have.join('\n') !== wanted.join('\n')) {
-    const label = state.view === 'provider' ? 'All providers' : 'All services';
-    select.replaceChildren(
-      ...wanted.map((k) =>
-        h('option', { value: k }, k === '' ? label : keys.includes(k) ? k : `${k} (no data)`),
-      ),
-    );
+  const values = ['', ...keys.slice().sort()];
+  if (state.entity && !values.includes(state.entity)) values.push(state.entity);
+  const all = state.view === 'provider' ? 'All providers' : 'All services';
+  const wanted = values.map((k) => [k, k === '' ? all : keys.includes(k) ? k : `${k} (no data)`]);
+  const have = [...select.options].map((o) => [o.value, o.text]);
+  // Rebuilt only when the list changed, so an open drop-down is not reset by every refresh.
+  if (JSON.stringify(have) !== JSON.stringify(wanted)) {
+    select.replaceChildren(...wanted.map(([value, label]) => h('option', { value }, label)));
   }
   select.value = state.entity;
 }

@@ -35,6 +35,13 @@ export class TimeChart {
     this.tooltip = h('div', { class: 'chart-tooltip', hidden: true });
     this.plot = this.create();
     this.plot.over.appendChild(this.tooltip);
+    // The crosshair is shared by every chart; the tooltip shows only on the one under the mouse.
+    this.hovered = false;
+    this.plot.over.addEventListener('mouseenter', () => (this.hovered = true));
+    this.plot.over.addEventListener('mouseleave', () => {
+      this.hovered = false;
+      this.tooltip.hidden = true;
+    });
     this.resize = new ResizeObserver(() => {
       const width = this.container.clientWidth;
       if (width > 0 && Math.abs(width - this.plot.width) > 1) this.plot.setSize({ width, height: HEIGHT_PX });
@@ -186,14 +193,17 @@ export class TimeChart {
   showTooltip(u) {
     const { idx, left, top } = u.cursor;
     const data = this.data;
-    if (!data || idx === null || idx === undefined || left === undefined || left < 0) {
+    if (!this.hovered || !data || left === undefined || left < 0) {
       this.tooltip.hidden = true;
       return;
     }
-    const timeS = u.data[0][idx];
+    // uPlot snaps to the nearest point, however far: past the last point (the future, a gap)
+    // the tooltip gives the time under the mouse and no value.
+    const near = idx !== null && idx !== undefined && Math.abs(u.valToPos(u.data[0][idx], 'x') - left) <= 12;
+    const timeS = near ? u.data[0][idx] : u.posToVal(left, 'x');
     const rows = [h('div', { class: 'tt-time' }, new Date(timeS * 1000).toLocaleString())];
     this.spec.series.forEach((s, i) => {
-      if (s.hidden) return;
+      if (s.hidden || !near) return;
       const value = u.data[i + 1]?.[idx];
       if (value === null || value === undefined) return;
       rows.push(
@@ -206,9 +216,11 @@ export class TimeChart {
         ),
       );
     });
-    const near = data.markers.filter((m) => Math.abs(u.valToPos(m.t / 1000, 'x') - left) <= 6);
-    for (const m of near.slice(0, 4)) rows.push(h('div', { class: `tt-marker tt-${m.kind}` }, m.label));
-    if (near.length > 4) rows.push(h('div', { class: 'tt-marker' }, `+${near.length - 4} more`));
+    const marked = data.markers.filter((m) => Math.abs(u.valToPos(m.t / 1000, 'x') - left) <= 6);
+    for (const m of marked.slice(0, 4)) rows.push(h('div', { class: `tt-marker tt-${m.kind}` }, m.label));
+    if (marked.length > 4) rows.push(h('div', { class: 'tt-marker' }, `+${marked.length - 4} more`));
+    if (rows.length === 1 && timeS * 1000 > data.nowMs)
+      rows.push(h('div', { class: 'tt-marker' }, 'ahead of now'));
     this.tooltip.replaceChildren(...rows);
     for (const swatch of this.tooltip.querySelectorAll('.tt-swatch')) {
       /** @type {HTMLElement} */ (swatch).style.background =

@@ -5,10 +5,36 @@ import * as fmt from '../format.js';
 /**
  * @param {any[]} open newest first
  * @param {any[]} resolved resolved incidents that started in the range, newest first
+ * @param {any[]} silences active silences
  * @param {number} nowMs
  */
-export function incidentsView(open, resolved, nowMs) {
+export function incidentsView(open, resolved, silences, nowMs) {
   const out = [];
+  if (silences.length > 0) {
+    out.push(
+      h(
+        'details',
+        { class: 'silences' },
+        h(
+          'summary',
+          null,
+          `${silences.length} active silence${silences.length === 1 ? '' : 's'}: notifications held`,
+        ),
+        h(
+          'ul',
+          null,
+          silences.map((/** @type {any} */ s) =>
+            h(
+              'li',
+              { data: { silence: s.id } },
+              h('code', null, fmt.tags(s.matchers ?? {})),
+              ` until ${fmt.clock(s.endsMs, nowMs)} · ${s.createdBy}: ${s.comment}`,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
   if (open.length === 0)
     out.push(empty('No open incidents', 'Anomalies that persist open an incident here and on Slack.'));
   for (const incident of open) out.push(incidentCard(incident, nowMs, true));

@@ -44,7 +44,9 @@ export function summaryView(s) {
       'decisions',
       `Decisions (${s.rangeLabel})`,
       String(s.decisions.length),
-      `${count('applied')} applied · ${count('dry_run')} dry-run · ${count('failed')} failed`,
+      s.decisions.length === 0
+        ? 'none in this range'
+        : `${count('applied')} applied · ${count('dry_run')} dry-run · ${count('failed')} failed`,
       count('failed') > 0 ? 'bad' : 'neutral',
     ),
     tile(
