@@ -1,4 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -273,6 +277,8 @@ export function seedDecisions(nowMs: number): StoredRecord<'decision'>[] {
 export interface DashboardFixture {
   app: App;
   dataDir: string;
+  /** The daemon's OTLP/HTTP receiver, e.g. http://127.0.0.1:4318. */
+  otlpUrl: string;
   url: string;
   clock: FakeClock;
   services: Services;
@@ -304,12 +310,16 @@ export async function startDashboardFixture(
     secret: WEBHOOK_SECRET,
     controls,
   });
+  const otlpPort = await freePort();
   const config = configSchema.parse({
     instance: 'dashboard-test',
     dataDir,
     log: { level: process.env.HEADROOM_TEST_LOG ?? 'silent', format: 'json' },
     api: { port: await freePort(), ...(options.readToken ? { readToken: options.readToken } : {}) },
-    collectors: { otlp: { host: '127.0.0.1', port: await freePort() } },
+    collectors: {
+      otlp: { host: '127.0.0.1', port: otlpPort },
+      rollup: { providers: { pagerduty: ['api.pagerduty.com'] } },
+    },
     // The test drives the control loop itself (scheduler.runNow), so that what the page shows
     // does not depend on when a timer fired.
     control: { intervalSeconds: 3_600 },
@@ -379,6 +389,7 @@ export async function startDashboardFixture(
   return {
     app,
     dataDir,
+    otlpUrl: `http://127.0.0.1:${otlpPort}`,
     url: app.apiUrl()!,
     clock,
     services: all,
@@ -390,4 +401,44 @@ export async function startDashboardFixture(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Real traffic through the OpenTelemetry SDK: `count` CLIENT spans from service `checkout` to
+ * api.pagerduty.com (a provider nothing else writes), ending in [fromMs, toMs), exported as
+ * OTLP/protobuf to the daemon's receiver. Resolves once the receiver accepted them.
+ */
+export async function exportPagerDutyCalls(
+  otlpUrl: string,
+  range: { fromMs: number; toMs: number },
+  count = 40,
+): Promise<void> {
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpUrl}/v1/traces` }), {
+        scheduledDelayMillis: 60_000,
+      }),
+    ],
+  });
+  const tracer = provider.getTracer('dashboard-test');
+  const random = rng(11);
+  for (let i = 0; i < count; i++) {
+    const endMs = range.fromMs + ((range.toMs - range.fromMs) * (i + 0.5)) / count;
+    const status = i % 10 === 0 ? 503 : 202;
+    const span = tracer.startSpan('POST', {
+      kind: SpanKind.CLIENT,
+      startTime: endMs - (120 + 80 * random()),
+      attributes: {
+        'http.request.method': 'POST',
+        'server.address': 'api.pagerduty.com',
+        'url.template': '/v2/enqueue',
+        'http.response.status_code': status,
+      },
+    });
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: 'HTTP 503' });
+    span.end(endMs);
+  }
+  await provider.forceFlush();
+  await provider.shutdown();
 }

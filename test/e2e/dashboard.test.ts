@@ -7,6 +7,7 @@ import { VERSION } from '../../daemon/version.js';
 import { repoRoot } from '../helpers/shared-dir.js';
 import {
   anomalyRecord,
+  exportPagerDutyCalls,
   seedRollups,
   startDashboardFixture,
   type DashboardFixture,
@@ -49,6 +50,18 @@ function watchErrors(page: Page, allow: (text: string) => boolean = () => false)
 /** Text of the one element a locator matches (the page renders before it counts a refresh). */
 async function text(locator: Locator): Promise<string> {
   return (await locator.textContent({ timeout: 5_000 })) ?? '';
+}
+
+/** Polls the API (the rollup flushes on its own real-time tick) until the provider has a series. */
+async function waitForSeries(url: string, provider: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { series } = (await (await fetch(`${url}/api/v1/series?provider=${provider}`)).json()) as {
+      series: unknown[];
+    };
+    if (series.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no series for provider ${provider} after 10 s`);
 }
 
 async function refreshes(page: Page): Promise<number> {
@@ -120,7 +133,7 @@ describe.skipIf(!run)('dashboard in a real Chromium against the real daemon', ()
     fixture = undefined;
   });
 
-  it('shows the fleet without console errors, then a new decision and incident after the next auto-refresh', async () => {
+  it('shows the fleet without console errors, then new OTLP traffic, a decision and an incident after the next auto-refresh', async () => {
     fixture = await startDashboardFixture();
     const api = async (path: string) => (await fetch(`${fixture!.url}/api/v1/${path}`)).json();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
@@ -189,10 +202,17 @@ describe.skipIf(!run)('dashboard in a real Chromium against the real daemon', ()
     expect(await page.locator('#decisions .decision').count()).toBe(3);
     const decisionsBefore = (await chartData(page, 'stripe', 'rate'))!.decisions;
 
-    // After the page loaded: a decision applied through the guard to the enforcing webhook target,
-    // and a new twilio anomaly that the alerts engine turns into an incident. Their texts carry
-    // markup, as telemetry and reasons may: it must show as text and never run.
+    // After the page loaded: calls to a new provider through the OpenTelemetry SDK and the OTLP
+    // receiver (in the rollup interval still open at "now"), written once the clock passes that
+    // interval's grace period.
+    const now = fixture.clock.now();
+    await exportPagerDutyCalls(fixture.otlpUrl, { fromMs: now - 9_000, toMs: now - 1_000 });
     fixture.clock.advance(30_000);
+    await waitForSeries(fixture.url, 'pagerduty');
+
+    // A decision applied through the guard to the enforcing webhook target, and a new twilio
+    // anomaly that the alerts engine turns into an incident. Their texts carry markup, as
+    // telemetry and reasons may: it must show as text and never run.
     const record = await fixture.services.actuation!.actuate('edge-cache', {
       actuation: {
         control: 'cache_ttl',
@@ -224,6 +244,11 @@ describe.skipIf(!run)('dashboard in a real Chromium against the real daemon', ()
     const before = await refreshes(page);
     await page.clock.runFor(AUTO_REFRESH_MS);
     await waitForRefresh(page, before + 1);
+
+    // The new provider has its card, from the rollups the receiver wrote.
+    const pagerduty = await chartData(page, 'pagerduty', 'rate');
+    expect(pagerduty?.points).toBeGreaterThan(0);
+    expect((await chartData(page, 'pagerduty', 'latency'))!.points).toBeGreaterThan(0);
 
     const decision = page.locator(`#decisions [data-decision="${record.id}"]`);
     expect(await decision.getAttribute('data-outcome')).toBe('applied');

@@ -92,7 +92,6 @@ export class TimeChart {
           width: s.width ?? 1.5,
           ...(s.dash ? { dash: s.dash } : {}),
           ...(s.fill ? { fill: s.fill } : {}),
-          points: { show: false },
           spanGaps: false,
         })),
       ],
