@@ -23,6 +23,8 @@ const ARGS = [
   '--disable-sync',
 ];
 const AUTO_REFRESH_MS = 10_000;
+/** Each test starts a whole daemon (and loads TensorFlow.js once per file): generous under load. */
+const TEST_TIMEOUT_MS = 120_000;
 const XSS_IMG = '<img src=x onerror="window.__xss=1">';
 const XSS_SCRIPT = '<script>window.__xss=2</script>';
 
@@ -133,223 +135,243 @@ describe.skipIf(!run)('dashboard in a real Chromium against the real daemon', ()
     fixture = undefined;
   });
 
-  it('shows the fleet without console errors, then new OTLP traffic, a decision and an incident after the next auto-refresh', async () => {
-    fixture = await startDashboardFixture();
-    const api = async (path: string) => (await fetch(`${fixture!.url}/api/v1/${path}`)).json();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    // The page's timers run on a fake clock: the test moves it to the next auto-refresh instead of
-    // waiting ten seconds.
-    await page.clock.install();
-    await page.goto(`${fixture.url}/`);
-    await waitForRefresh(page, 1);
+  it(
+    'shows the fleet without console errors, then new OTLP traffic, a decision and an incident after the next auto-refresh',
+    async () => {
+      fixture = await startDashboardFixture();
+      const api = async (path: string) => (await fetch(`${fixture!.url}/api/v1/${path}`)).json();
+      const context = await browser.newContext({
+        viewport: { width: 1440, height: 900 },
+        colorScheme: 'dark',
+      });
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      // The page's timers run on a fake clock: the test moves it to the next auto-refresh instead of
+      // waiting ten seconds.
+      await page.clock.install();
+      await page.goto(`${fixture.url}/`);
+      await waitForRefresh(page, 1);
 
-    // Header: version, store kind and state, served with a strict CSP.
-    expect(await text(page.locator('#status'))).toContain(`v${VERSION}`);
-    expect(await text(page.locator('#status [data-store="ok"]'))).toContain('embedded');
+      // Header: version, store kind and state, served with a strict CSP.
+      expect(await text(page.locator('#status'))).toContain(`v${VERSION}`);
+      expect(await text(page.locator('#status [data-store="ok"]'))).toContain('embedded');
 
-    // One card per provider, the one with the critical incident first; every chart has data.
-    const entities = await page
-      .locator('#entities > .entity')
-      .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.entity));
-    expect(entities[0]).toBe('stripe');
-    expect([...entities].sort()).toEqual(['maps', 'stripe', 'twilio']);
-    for (const entity of ['stripe', 'maps', 'twilio']) {
-      for (const chart of ['rate', 'latency', 'errors']) {
-        const data = await chartData(page, entity, chart);
-        expect(data, `${entity}/${chart}`).toBeDefined();
-        expect(data!.canvases, `${entity}/${chart} canvas`).toBeGreaterThan(0);
-        expect(data!.points, `${entity}/${chart} points`).toBeGreaterThan(50);
+      // One card per provider, the one with the critical incident first; every chart has data.
+      const entities = await page
+        .locator('#entities > .entity')
+        .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.entity));
+      expect(entities[0]).toBe('stripe');
+      expect([...entities].sort()).toEqual(['maps', 'stripe', 'twilio']);
+      for (const entity of ['stripe', 'maps', 'twilio']) {
+        for (const chart of ['rate', 'latency', 'errors']) {
+          const data = await chartData(page, entity, chart);
+          expect(data, `${entity}/${chart}`).toBeDefined();
+          expect(data!.canvases, `${entity}/${chart} canvas`).toBeGreaterThan(0);
+          expect(data!.points, `${entity}/${chart} points`).toBeGreaterThan(50);
+        }
       }
-    }
-    expect(await pixelsOf(page, 'stripe', 'rate', '--accent')).toBeGreaterThan(100);
-    expect(await pixelsOf(page, 'stripe', 'latency', '--latency')).toBeGreaterThan(100);
+      expect(await pixelsOf(page, 'stripe', 'rate', '--accent')).toBeGreaterThan(100);
+      expect(await pixelsOf(page, 'stripe', 'latency', '--latency')).toBeGreaterThan(100);
 
-    // Forecast band ahead of now, from the forecasting stage's own forecast.
-    const forecasts = (await api('forecasts?measurement=api_calls&provider=stripe')).forecasts;
-    expect(forecasts).toHaveLength(1);
-    expect((await chartData(page, 'stripe', 'rate'))!.forecastPoints).toBeGreaterThan(0);
+      // Forecast band ahead of now, from the forecasting stage's own forecast.
+      const forecasts = (await api('forecasts?measurement=api_calls&provider=stripe')).forecasts;
+      expect(forecasts).toHaveLength(1);
+      expect((await chartData(page, 'stripe', 'rate'))!.forecastPoints).toBeGreaterThan(0);
 
-    // Anomalies marked on the latency chart: as many as the API has for stripe p95 in range.
-    const anomalies = (await api('anomalies?from=now-1h&provider=stripe&signal=latency_p95_ms')).anomalies;
-    expect(anomalies.length).toBeGreaterThan(0);
-    expect((await chartData(page, 'stripe', 'latency'))!.markers).toBe(anomalies.length);
+      // Anomalies marked on the latency chart: as many as the API has for stripe p95 in range.
+      const anomalies = (await api('anomalies?from=now-1h&provider=stripe&signal=latency_p95_ms')).anomalies;
+      expect(anomalies.length).toBeGreaterThan(0);
+      expect((await chartData(page, 'stripe', 'latency'))!.markers).toBe(anomalies.length);
 
-    // Detection is warming up on two hours of history, and says so.
-    const watched = (await api('anomalies/series')).series as { warmingUp: boolean }[];
-    expect(watched.length).toBeGreaterThan(0);
-    expect(await text(page.locator('[data-tile="learning"]'))).toContain(
-      `warming up: ${watched.filter((s) => s.warmingUp).length} of ${watched.length} series still learning`,
-    );
+      // Detection is warming up on two hours of history, and says so.
+      const watched = (await api('anomalies/series')).series as { warmingUp: boolean }[];
+      expect(watched.length).toBeGreaterThan(0);
+      expect(await text(page.locator('[data-tile="learning"]'))).toContain(
+        `warming up: ${watched.filter((s) => s.warmingUp).length} of ${watched.length} series still learning`,
+      );
 
-    // The open incident with its summary, as the alerts engine wrote it.
-    const [incident] = (await api('incidents?status=open')).incidents;
-    const card = page.locator(`[data-incident="${incident.id}"]`);
-    expect(await text(card.locator('.incident-title'))).toBe(incident.title);
-    expect(await text(card.locator('.incident-summary'))).toBe(incident.summary.replaceAll('`', ''));
+      // The open incident with its summary, as the alerts engine wrote it.
+      const [incident] = (await api('incidents?status=open')).incidents;
+      const card = page.locator(`[data-incident="${incident.id}"]`);
+      expect(await text(card.locator('.incident-title'))).toBe(incident.title);
+      expect(await text(card.locator('.incident-summary'))).toBe(incident.summary.replaceAll('`', ''));
 
-    const silences = (await api('silences')).silences as { id: string }[];
-    expect(silences).toHaveLength(1);
-    expect(await page.locator(`#incidents [data-silence="${silences[0]!.id}"]`).count()).toBe(1);
+      const silences = (await api('silences')).silences as { id: string }[];
+      expect(silences).toHaveLength(1);
+      expect(await page.locator(`#incidents [data-silence="${silences[0]!.id}"]`).count()).toBe(1);
 
-    // Targets: mode, and current vs desired per subject.
-    expect(await text(page.locator('tr.target-row[data-target="edge-cache"] .mode'))).toBe('enforce');
-    expect(await text(page.locator('tr.target-row[data-target="checkout-scaler"] .mode'))).toBe('dry run');
-    const scaler = page.locator('tr.subject-row[data-target="checkout-scaler"]');
-    expect(await text(scaler.locator('.state-current'))).toBe('4 replicas');
-    expect(await text(scaler.locator('.state-desired'))).toBe('6 replicas');
-    expect(await page.locator('#decisions .decision').count()).toBe(3);
-    const decisionsBefore = (await chartData(page, 'stripe', 'rate'))!.decisions;
+      // Targets: mode, and current vs desired per subject.
+      expect(await text(page.locator('tr.target-row[data-target="edge-cache"] .mode'))).toBe('enforce');
+      expect(await text(page.locator('tr.target-row[data-target="checkout-scaler"] .mode'))).toBe('dry run');
+      const scaler = page.locator('tr.subject-row[data-target="checkout-scaler"]');
+      expect(await text(scaler.locator('.state-current'))).toBe('4 replicas');
+      expect(await text(scaler.locator('.state-desired'))).toBe('6 replicas');
+      expect(await page.locator('#decisions .decision').count()).toBe(3);
+      const decisionsBefore = (await chartData(page, 'stripe', 'rate'))!.decisions;
 
-    // After the page loaded: calls to a new provider through the OpenTelemetry SDK and the OTLP
-    // receiver (in the rollup interval still open at "now"), written once the clock passes that
-    // interval's grace period.
-    const now = fixture.clock.now();
-    await exportPagerDutyCalls(fixture.otlpUrl, { fromMs: now - 9_000, toMs: now - 1_000 });
-    fixture.clock.advance(30_000);
-    await waitForSeries(fixture.url, 'pagerduty');
+      // After the page loaded: calls to a new provider through the OpenTelemetry SDK and the OTLP
+      // receiver (in the rollup interval still open at "now"), written once the clock passes that
+      // interval's grace period.
+      const now = fixture.clock.now();
+      await exportPagerDutyCalls(fixture.otlpUrl, { fromMs: now - 9_000, toMs: now - 1_000 });
+      fixture.clock.advance(30_000);
+      await waitForSeries(fixture.url, 'pagerduty');
 
-    // A decision applied through the guard to the enforcing webhook target, and a new twilio
-    // anomaly that the alerts engine turns into an incident. Their texts carry markup, as
-    // telemetry and reasons may: it must show as text and never run.
-    const record = await fixture.services.actuation!.actuate('edge-cache', {
-      actuation: {
-        control: 'cache_ttl',
-        subject: { provider: 'stripe', endpoint: '/v1/charges' },
-        desired: { ttlSeconds: 300, staleOnError: true },
-      },
-      policy: 'cache-ttl',
-      reasons: [`stripe p95 latency 3.5× normal ${XSS_IMG}`],
-      suppressed: [],
-    });
-    expect(record.body.outcome).toBe('applied');
-    expect(fixture.receiver.deliveries.filter((d) => d.signatureValid)).toHaveLength(1);
-    const twilio = anomalyRecord(
-      fixture.clock.now(),
-      { provider: 'twilio', endpoint: '/2010-04-01/Accounts/{AccountSid}/Messages.json' },
-      {
-        signal: 'error_ratio',
-        score: 0.93,
-        observed: 0.31,
-        expected: 0.01,
-        lower: 0.002,
-        upper: 0.02,
-        explanation: `error ratio 31% ${XSS_SCRIPT}, expected 0.2%–2%`,
-      },
-    );
-    await fixture.store.putRecords([twilio]);
-    await fixture.services.alerts!.ingest({ anomalies: [twilio] });
+      // A decision applied through the guard to the enforcing webhook target, and a new twilio
+      // anomaly that the alerts engine turns into an incident. Their texts carry markup, as
+      // telemetry and reasons may: it must show as text and never run.
+      const record = await fixture.services.actuation!.actuate('edge-cache', {
+        actuation: {
+          control: 'cache_ttl',
+          subject: { provider: 'stripe', endpoint: '/v1/charges' },
+          desired: { ttlSeconds: 300, staleOnError: true },
+        },
+        policy: 'cache-ttl',
+        reasons: [`stripe p95 latency 3.5× normal ${XSS_IMG}`],
+        suppressed: [],
+      });
+      expect(record.body.outcome).toBe('applied');
+      expect(fixture.receiver.deliveries.filter((d) => d.signatureValid)).toHaveLength(1);
+      const twilio = anomalyRecord(
+        fixture.clock.now(),
+        { provider: 'twilio', endpoint: '/2010-04-01/Accounts/{AccountSid}/Messages.json' },
+        {
+          signal: 'error_ratio',
+          score: 0.93,
+          observed: 0.31,
+          expected: 0.01,
+          lower: 0.002,
+          upper: 0.02,
+          explanation: `error ratio 31% ${XSS_SCRIPT}, expected 0.2%–2%`,
+        },
+      );
+      await fixture.store.putRecords([twilio]);
+      await fixture.services.alerts!.ingest({ anomalies: [twilio] });
 
-    const before = await refreshes(page);
-    await page.clock.runFor(AUTO_REFRESH_MS);
-    await waitForRefresh(page, before + 1);
-
-    // The new provider has its card, from the rollups the receiver wrote.
-    const pagerduty = await chartData(page, 'pagerduty', 'rate');
-    expect(pagerduty?.points).toBeGreaterThan(0);
-    expect((await chartData(page, 'pagerduty', 'latency'))!.points).toBeGreaterThan(0);
-
-    const decision = page.locator(`#decisions [data-decision="${record.id}"]`);
-    expect(await decision.getAttribute('data-outcome')).toBe('applied');
-    expect(await text(decision.locator('.decision-change'))).toBe('→ TTL 5m, stale on error');
-    expect(await text(decision.locator('.decision-reason'))).toBe(
-      `stripe p95 latency 3.5× normal ${XSS_IMG}`,
-    );
-    expect((await chartData(page, 'stripe', 'rate'))!.decisions).toBe(decisionsBefore + 1);
-    const open = (await api('incidents?status=open')).incidents as { id: string; title: string }[];
-    expect(open).toHaveLength(2);
-    const fresh = open.find((i) => i.id !== incident.id)!;
-    expect(await text(page.locator(`[data-incident="${fresh.id}"] .incident-title`))).toBe(fresh.title);
-    await page.locator(`[data-incident="${fresh.id}"] .incident-timeline summary`).click();
-    expect(await text(page.locator(`[data-incident="${fresh.id}"] .incident-timeline`))).toContain(
-      XSS_SCRIPT,
-    );
-    const newSubject = page.locator('tr.subject-row[data-target="edge-cache"]', { hasText: '/v1/charges' });
-    expect(await text(newSubject.locator('.state-desired'))).toBe('TTL 5m, stale on error');
-    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
-    expect(await page.locator('#decisions img, #incidents img, #incidents script').count()).toBe(0);
-
-    expect(errors).toEqual([]);
-    const dir = join(repoRoot(), 'test-results');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
-    await context.close();
-  });
-
-  it('shows empty states on a fresh install, without console errors', async () => {
-    fixture = await startDashboardFixture({ seed: false });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${fixture.url}/`);
-    await waitForRefresh(page, 1);
-    expect(await page.locator('#entities > .entity').count()).toBe(0);
-    expect(await text(page.locator('#entities-empty .empty-title'))).toBe('No data yet');
-    expect(await text(page.locator('#incidents .empty-title'))).toBe('No open incidents');
-    expect(await text(page.locator('#decisions .empty-title'))).toBe('No decisions in this range');
-    expect(await page.locator('tr.target-row').count()).toBe(3);
-    expect(await page.locator('tr.subject-row', { hasText: 'no decisions yet' }).count()).toBe(3);
-    expect(errors).toEqual([]);
-    await context.close();
-  });
-
-  it('says loudly when the store is spooling', async () => {
-    fixture = await startDashboardFixture();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.clock.install();
-    await page.goto(`${fixture.url}/`);
-    await waitForRefresh(page, 1);
-    expect(await page.locator('[data-banner="spooling"]').count()).toBe(0);
-    // Another process holds the SQLite database (a backup, the sqlite3 shell): the next write
-    // goes to the spool, as it would in production.
-    const db = new Database(join(fixture.dataDir, 'headroom.sqlite'));
-    try {
-      db.exec('BEGIN EXCLUSIVE');
-      await fixture.store.write(seedRollups(fixture.clock.now() + 60_000, 10_000).slice(0, 1));
       const before = await refreshes(page);
       await page.clock.runFor(AUTO_REFRESH_MS);
       await waitForRefresh(page, before + 1);
-      expect(await text(page.locator('[data-banner="spooling"]'))).toContain('SPOOLING');
-      expect(await text(page.locator('#status [data-store="spooling"]'))).toContain('embedded · spooling');
-      // Reads still work (WAL): the charts stay.
-      expect((await chartData(page, 'stripe', 'rate'))!.points).toBeGreaterThan(50);
-    } finally {
-      db.exec('ROLLBACK');
-      db.close();
-    }
-    expect(errors).toEqual([]);
-    await context.close();
-  });
 
-  it('asks for the read token when one is configured and sends it as a Bearer token', async () => {
-    const token = 'dashboard-read-token-0123456789';
-    fixture = await startDashboardFixture({ readToken: token });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    // The browser reports each refused request (401) as a console error: expected here, nothing else is.
-    const errors = watchErrors(page, (text) => text.includes('401 (Unauthorized)'));
-    const authorizations: (string | undefined)[] = [];
-    page.on('request', (r) => {
-      if (r.url().includes('/api/v1/')) authorizations.push(r.headers().authorization);
-    });
-    await page.goto(`${fixture.url}/`);
-    await page.locator('#token-dialog').waitFor({ state: 'visible' });
-    await page.locator('#token-input').fill('not-the-token-at-all');
-    await page.locator('#token-form button[type="submit"]').click();
-    await page.waitForFunction(
-      () => document.getElementById('token-error')?.textContent === 'That token was refused.',
-    );
-    await page.locator('#token-input').fill(token);
-    await page.locator('#token-form button[type="submit"]').click();
-    await waitForRefresh(page, 1);
-    await page.locator('#token-dialog').waitFor({ state: 'hidden' });
-    expect((await chartData(page, 'stripe', 'rate'))!.points).toBeGreaterThan(50);
-    expect(await page.evaluate(() => sessionStorage.getItem('headroom.readToken'))).toBe(token);
-    expect(authorizations.at(-1)).toBe(`Bearer ${token}`);
-    expect(errors).toEqual([]);
-    await context.close();
-  });
+      // The new provider has its card, from the rollups the receiver wrote.
+      const pagerduty = await chartData(page, 'pagerduty', 'rate');
+      expect(pagerduty?.points).toBeGreaterThan(0);
+      expect((await chartData(page, 'pagerduty', 'latency'))!.points).toBeGreaterThan(0);
+
+      const decision = page.locator(`#decisions [data-decision="${record.id}"]`);
+      expect(await decision.getAttribute('data-outcome')).toBe('applied');
+      expect(await text(decision.locator('.decision-change'))).toBe('→ TTL 5m, stale on error');
+      expect(await text(decision.locator('.decision-reason'))).toBe(
+        `stripe p95 latency 3.5× normal ${XSS_IMG}`,
+      );
+      expect((await chartData(page, 'stripe', 'rate'))!.decisions).toBe(decisionsBefore + 1);
+      const open = (await api('incidents?status=open')).incidents as { id: string; title: string }[];
+      expect(open).toHaveLength(2);
+      expect(await page.title()).toBe('(2) Headroom');
+      const fresh = open.find((i) => i.id !== incident.id)!;
+      expect(await text(page.locator(`[data-incident="${fresh.id}"] .incident-title`))).toBe(fresh.title);
+      await page.locator(`[data-incident="${fresh.id}"] .incident-timeline summary`).click();
+      expect(await text(page.locator(`[data-incident="${fresh.id}"] .incident-timeline`))).toContain(
+        XSS_SCRIPT,
+      );
+      const newSubject = page.locator('tr.subject-row[data-target="edge-cache"]', { hasText: '/v1/charges' });
+      expect(await text(newSubject.locator('.state-desired'))).toBe('TTL 5m, stale on error');
+      expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+      expect(await page.locator('#decisions img, #incidents img, #incidents script').count()).toBe(0);
+
+      expect(errors).toEqual([]);
+      const dir = join(repoRoot(), 'test-results');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
+      await context.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'shows empty states on a fresh install, without console errors',
+    async () => {
+      fixture = await startDashboardFixture({ seed: false });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${fixture.url}/`);
+      await waitForRefresh(page, 1);
+      expect(await page.locator('#entities > .entity').count()).toBe(0);
+      expect(await text(page.locator('#entities-empty .empty-title'))).toBe('No data yet');
+      expect(await text(page.locator('#incidents .empty-title'))).toBe('No open incidents');
+      expect(await text(page.locator('#decisions .empty-title'))).toBe('No decisions in this range');
+      expect(await page.locator('tr.target-row').count()).toBe(3);
+      expect(await page.locator('tr.subject-row', { hasText: 'no decisions yet' }).count()).toBe(3);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'says loudly when the store is spooling',
+    async () => {
+      fixture = await startDashboardFixture();
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.clock.install();
+      await page.goto(`${fixture.url}/`);
+      await waitForRefresh(page, 1);
+      expect(await page.locator('[data-banner="spooling"]').count()).toBe(0);
+      // Another process holds the SQLite database (a backup, the sqlite3 shell): the next write
+      // goes to the spool, as it would in production.
+      const db = new Database(join(fixture.dataDir, 'headroom.sqlite'));
+      try {
+        db.exec('BEGIN EXCLUSIVE');
+        await fixture.store.write(seedRollups(fixture.clock.now() + 60_000, 10_000).slice(0, 1));
+        const before = await refreshes(page);
+        await page.clock.runFor(AUTO_REFRESH_MS);
+        await waitForRefresh(page, before + 1);
+        expect(await text(page.locator('[data-banner="spooling"]'))).toContain('SPOOLING');
+        expect(await text(page.locator('#status [data-store="spooling"]'))).toContain('embedded · spooling');
+        // Reads still work (WAL): the charts stay.
+        expect((await chartData(page, 'stripe', 'rate'))!.points).toBeGreaterThan(50);
+      } finally {
+        db.exec('ROLLBACK');
+        db.close();
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'asks for the read token when one is configured and sends it as a Bearer token',
+    async () => {
+      const token = 'dashboard-read-token-0123456789';
+      fixture = await startDashboardFixture({ readToken: token });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      // The browser reports each refused request (401) as a console error: expected here, nothing else is.
+      const errors = watchErrors(page, (text) => text.includes('401 (Unauthorized)'));
+      const authorizations: (string | undefined)[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/')) authorizations.push(r.headers().authorization);
+      });
+      await page.goto(`${fixture.url}/`);
+      await page.locator('#token-dialog').waitFor({ state: 'visible' });
+      await page.locator('#token-input').fill('not-the-token-at-all');
+      await page.locator('#token-form button[type="submit"]').click();
+      await page.waitForFunction(
+        () => document.getElementById('token-error')?.textContent === 'That token was refused.',
+      );
+      await page.locator('#token-input').fill(token);
+      await page.locator('#token-form button[type="submit"]').click();
+      await waitForRefresh(page, 1);
+      await page.locator('#token-dialog').waitFor({ state: 'hidden' });
+      expect((await chartData(page, 'stripe', 'rate'))!.points).toBeGreaterThan(50);
+      expect(await page.evaluate(() => sessionStorage.getItem('headroom.readToken'))).toBe(token);
+      expect(authorizations.at(-1)).toBe(`Bearer ${token}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

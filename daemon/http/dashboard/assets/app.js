@@ -14,6 +14,7 @@ import { summaryView } from './views/summary.js';
 import { targetsView } from './views/targets.js';
 
 const REFRESH_CHOICES = [0, 5_000, 10_000, 30_000, 60_000];
+/** Ahead-of-now span when no forecast says how far it goes (models.forecasting.horizonMinutes default). */
 const DEFAULT_HORIZON_MS = 150 * 60_000;
 
 const params = new URLSearchParams(location.search);
@@ -210,8 +211,6 @@ async function load(status, signal) {
   const nowMs = Number(status.nowMs ?? Date.now());
   const preset = RANGES[state.range];
   const fromMs = nowMs - preset.spanMs;
-  const horizonMs = DEFAULT_HORIZON_MS;
-  const frame = { fromMs, toMs: nowMs + aheadMs(preset.spanMs, horizonMs), nowMs, stepMs: preset.stepMs };
   const measurements = state.view === 'provider' ? ['api_calls'] : ['inbound', 'api_calls'];
   const errors = /** @type {string[]} */ ([]);
   /** @template T @param {Promise<T>} p @param {T} fallback @param {string} what @returns {Promise<T>} */
@@ -308,6 +307,12 @@ async function load(status, signal) {
     ),
     soft(get('silences', { state: 'active' }, signal), { silences: [] }, 'silences'),
   ]);
+  // How far the newest forecast reaches decides how far ahead of now the charts go.
+  const horizons = (forecasts.forecasts ?? []).map(
+    (/** @type {any} */ f) => (f.points?.at(-1)?.t ?? 0) - nowMs,
+  );
+  const horizonMs = horizons.length > 0 ? Math.max(...horizons) : DEFAULT_HORIZON_MS;
+  const frame = { fromMs, toMs: nowMs + aheadMs(preset.spanMs, horizonMs), nowMs, stepMs: preset.stepMs };
   /** @type {Record<string, Record<string, any[]>>} */
   const byMeasurement = {};
   for (const s of signals) (byMeasurement[s.measurement] ??= {})[s.chart] = s.series;
@@ -376,6 +381,8 @@ function render(data) {
     }),
   );
   byId('incidents-count').textContent = open.length > 0 ? String(open.length) : '';
+  // A tab kept open among others still says when something is wrong.
+  document.title = data.open.length > 0 ? `(${data.open.length}) Headroom` : 'Headroom';
   replace(
     byId('incidents'),
     ...incidentsView(open, data.resolved.filter(concerns), data.silences, frame.nowMs),
