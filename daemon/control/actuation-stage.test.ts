@@ -130,4 +130,60 @@ describe('PolicyActuation', () => {
     expect(desired.weights['eu-west']).toBeGreaterThan(desired.weights['us-east'] ?? 0);
     expect(fake.applyCalls).toBe(1);
   });
+
+  it('judges a half-open region on its probe traffic only, not on the data that ejected it', async () => {
+    const { make, clock } = await setup({
+      targets: [
+        {
+          id: 'routes',
+          kind: 'webhook',
+          url: 'http://127.0.0.1:9/x',
+          secret: 'a-secret-key-of-some-length',
+          mode: 'enforce',
+        },
+      ],
+      policies: {
+        routing: [
+          {
+            provider: 'maps',
+            target: 'routes',
+            endpoints: [{ name: 'us-east' }, { name: 'eu-west', role: 'backup' }],
+          },
+        ],
+      },
+    });
+    const signal = new AbortController().signal;
+    const healthy = (timeMs: number) => [
+      point('api_calls', timeMs, { provider: 'maps', region: 'us-east' }, 30),
+      point('api_calls', timeMs, { provider: 'maps', region: 'eu-west' }, 600),
+    ];
+    await store!.write([
+      point('api_calls', T0 - STEP, { provider: 'maps', region: 'us-east' }, 600, 600),
+      point('api_calls', T0 - STEP, { provider: 'maps', region: 'eu-west' }, 60),
+    ]);
+    const stage = make();
+    const routing = async () => (await stage.run(signal)).map((r) => r.body);
+    expect((await routing())[0]).toMatchObject({ desired: { weights: { 'us-east': 0 }, down: ['us-east'] } });
+    clock.advance(STEP); // ejection (30 s) over: half-open, probing
+    expect((await routing())[0]).toMatchObject({ desired: { weights: { 'us-east': 5, 'eu-west': 95 } } });
+    // The failing step is still the newest us-east data: no probe result yet, so no re-ejection.
+    await store!.write([point('api_calls', clock.now(), { provider: 'maps', region: 'eu-west' }, 600)]);
+    clock.advance(STEP);
+    const waiting = await routing(); // recorded once: the target now reports the probe weights
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({
+      desired: { weights: { 'us-east': 5 } },
+      memory: { circuits: { 'us-east': { state: 'half_open', ejections: 1 } } },
+    });
+    expect(waiting[0]?.reasons.join('\n')).toMatch(/us-east: half-open, waiting for probe results/);
+    // Three measured healthy probes close the circuit.
+    let last: Awaited<ReturnType<typeof routing>> = [];
+    for (let i = 0; i < 3; i++) {
+      await store!.write(healthy(clock.now()));
+      clock.advance(STEP);
+      last = await routing();
+    }
+    expect(last[0]).toMatchObject({ desired: { weights: { 'us-east': 100, 'eu-west': 0 }, down: [] } });
+    expect(last[0]?.reasons.join('\n')).toMatch(/us-east: 3 healthy probes, circuit closed/);
+  });
 });

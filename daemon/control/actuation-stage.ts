@@ -10,12 +10,12 @@ import { decisionRecord } from '../../actuators/decision-record.js';
 import type { GuardedTargets } from '../../actuators/guarded-targets.js';
 import { cacheTtlPolicy } from '../../actuators/policies/cache-ttl/cache-ttl-policy.js';
 import { rateLimitPolicy } from '../../actuators/policies/rate-limit/rate-limit-policy.js';
-import { routingPolicy } from '../../actuators/policies/routing/routing-policy.js';
+import { routingPolicy, type RoutingMemory } from '../../actuators/policies/routing/routing-policy.js';
 import { scalingPolicy } from '../../actuators/policies/scaling/scaling-policy.js';
 import type { ActuationStage } from './control-loop.js';
 import type { DetectionStage } from './detection-stage.js';
 import type { ForecastStage } from './forecast-stage.js';
-import { healthOf, toForecast } from './policy-inputs.js';
+import { evidenceSince, healthOf, toForecast } from './policy-inputs.js';
 import type { PolicySignals } from './policy-signals.js';
 
 export interface PolicyActuationOptions {
@@ -314,10 +314,16 @@ export class PolicyActuation implements ActuationStage {
           return staleness(Number.isFinite(newest) ? newest : undefined);
         },
         decide: (nowMs, current, history) => {
+          const circuits = (history[history.length - 1]?.memory as RoutingMemory | undefined)?.circuits;
           const endpoints: Record<string, object> = {};
           for (const e of endpointTags) {
-            const s = signals.get('api_calls', e.groupBy, e.tags);
-            const health = healthOf(s, scores(), e.tags);
+            const circuit = circuits?.[e.name];
+            const { signals: s, scores: evidence } = evidenceSince(
+              signals.get('api_calls', e.groupBy, e.tags),
+              scores(),
+              circuit?.state === 'half_open' ? circuit.sinceMs : undefined,
+            );
+            const health = healthOf(s, evidence, e.tags);
             const hardFailure = (s.count ?? 0) >= 5 && (s.errorRatio ?? 0) >= 0.95;
             endpoints[e.name] = { ...health, ...(hardFailure ? { hardFailure } : {}) };
           }

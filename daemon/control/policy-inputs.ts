@@ -59,3 +59,20 @@ export function healthOf(
     ...(anomalyScore !== undefined ? { anomalyScore } : {}),
   };
 }
+
+/**
+ * What is known about a subject from `sinceMs` on: its signals when their newest step started
+ * then or later (else nothing), and only scores of points from then on. A half-open endpoint is
+ * judged on its probe traffic, not on the data that got it ejected.
+ */
+export function evidenceSince(
+  signals: SubjectSignals,
+  scores: readonly SeriesScore[],
+  sinceMs: number | undefined,
+): { signals: SubjectSignals; scores: readonly SeriesScore[] } {
+  if (sinceMs === undefined) return { signals, scores };
+  return {
+    signals: (signals.lastDataMs ?? -Infinity) >= sinceMs ? signals : {},
+    scores: scores.filter((s) => s.timeMs >= sinceMs),
+  };
+}

@@ -31,6 +31,7 @@ const CLOSED: Circuit = { state: 'closed', sinceMs: 0, ejections: 0, probeSucces
  *   eject the last one: with nowhere else to go, a failing endpoint beats none);
  * - open → half-open once its ejection time (base × ejections in a row, capped) has passed;
  * - half-open → closed after `successesToClose` healthy probes in a row, → open on a hard failure;
+ *   an endpoint without any signal (its probe traffic not measured yet) stays half-open as it is;
  * - a circuit closed for longer than the longest ejection forgets its past ejections.
  * Worst endpoints are ejected first, so "the last one" kept is the least bad.
  */
@@ -56,7 +57,11 @@ export function stepCircuits(
       if (circuits[name]?.state === 'half_open')
         notes.push(`${name}: ejection of ${ejectionMs / 1000} s over, probing (half-open)`);
     } else if (c.state === 'half_open') {
-      if (h?.hard) {
+      if (!h?.evidence) {
+        // No probe result yet (the probe traffic has not been measured): neither pass nor fail.
+        circuits[name] = c;
+        notes.push(`${name}: half-open, waiting for probe results`);
+      } else if (h.hard) {
         circuits[name] = { state: 'open', sinceMs: nowMs, ejections: c.ejections + 1, probeSuccesses: 0 };
         ejected.push(name);
         notes.push(`${name}: probe failed (${h.symptoms.join(', ')}), open again`);

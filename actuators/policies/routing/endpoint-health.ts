@@ -16,6 +16,11 @@ export interface EndpointHealth {
   readonly score: number;
   /** Readable symptoms, empty when healthy. */
   readonly symptoms: readonly string[];
+  /**
+   * Whether any signal was given at all. Healthy without evidence means "nothing known": enough
+   * to keep weight, not enough to count as a passed probe.
+   */
+  readonly evidence: boolean;
 }
 
 /**
@@ -51,5 +56,10 @@ export function endpointHealth(
     // An anomaly alone says "unusual", not "failing": it takes at most half the weight.
     penalty = Math.max(penalty, anomaly / 2);
   }
-  return { hard, healthy: symptoms.length === 0, score: hard ? 0 : 1 - penalty, symptoms };
+  const evidence =
+    signals?.hardFailure !== undefined ||
+    errors !== undefined ||
+    finite(signals?.latencyMs) !== undefined ||
+    anomaly !== undefined;
+  return { hard, healthy: symptoms.length === 0, score: hard ? 0 : 1 - penalty, symptoms, evidence };
 }

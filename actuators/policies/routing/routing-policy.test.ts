@@ -119,6 +119,24 @@ describe('routingPolicy', () => {
     expect(d.slice(7, 10).map((x) => x.desired.weights.a)).toEqual([25, 34, 34]);
   });
 
+  it('counts only measured probes: a half-open endpoint without signals neither passes nor fails', () => {
+    const up = { a: OK, b: OK, c: OK };
+    const unmeasured = { b: OK, c: OK };
+    const d = run(three, [up, { a: DOWN, b: OK, c: OK }, up, up, up, unmeasured, unmeasured, up, up, up]);
+    // half-open at 40 s; 50 s and 60 s bring no evidence; healthy probes at 70, 80, 90 s close it.
+    expect(d.slice(4, 10).map((x) => x.memory.circuits.a?.state)).toEqual([
+      'half_open',
+      'half_open',
+      'half_open',
+      'half_open',
+      'half_open',
+      'closed',
+    ]);
+    expect(d.slice(5, 9).map((x) => x.memory.circuits.a?.probeSuccesses)).toEqual([0, 0, 1, 2]);
+    expect(d[5]?.reasons.join('\n')).toMatch(/a: half-open, waiting for probe results/);
+    expect(d[5]?.desired.weights.a).toBe(5);
+  });
+
   it('re-opens on a failed probe with a longer ejection', () => {
     const d = run(three, [
       { a: OK, b: OK, c: OK },
