@@ -5,7 +5,15 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'data/**', 'dist/**', '.jupyter/**', '**/testdata/**', 'daemon/http/dashboard/assets/vendor/**', 'coverage/**'],
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      '.jupyter/**',
+      '**/testdata/**',
+      'daemon/http/dashboard/assets/vendor/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACTUATION_MODES } from '../core/records/decision.js';
 import { boundsSchema } from './bounds.js';
+import { policiesConfigSchema } from './policies/config.js';
 import { kubernetesSettingsIssues, kubernetesSettingsSchema } from './targets/kubernetes/config.js';
 import { nginxSettingsIssues, nginxSettingsSchema } from './targets/nginx/config.js';
 import { redisSettingsSchema } from './targets/redis/config.js';
@@ -78,10 +79,8 @@ export const actuatorsConfigSchema = z
     guard: guardConfigSchema.prefault({}),
     /** Where decisions are applied; none configured: Headroom decides and records only. */
     targets: z.array(targetEntrySchema).default([]),
-    // ── policies ───────────────────────────────────────────────────────────────────────────────
-    // Reserved for the policies (actuators/policies/, branch feat/policies): add
-    // `policies: policiesConfigSchema.prefault({})` here. Policies name targets by `id`.
-    // ────────────────────────────────────────────────────────────────────────────────────────────
+    /** What to decide (scaling, rate limits, cache TTLs, routing); each names its target by id. */
+    policies: policiesConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const ids = new Set<string>();
@@ -111,6 +110,17 @@ export const actuatorsConfigSchema = z
         });
       }
     });
+    for (const kind of ['scaling', 'rateLimit', 'cacheTtl', 'routing'] as const) {
+      config.policies[kind].forEach((policy, i) => {
+        if (policy.target !== undefined && !ids.has(policy.target)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', kind, i, 'target'],
+            message: `unknown target "${policy.target}" (configured: ${[...ids].sort().join(', ') || 'none'})`,
+          });
+        }
+      });
+    }
   });
 
 export type ActuatorsConfig = z.infer<typeof actuatorsConfigSchema>;

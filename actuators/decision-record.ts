@@ -11,7 +11,9 @@ export interface GuardInput {
   /** Policy id (e.g. `scaling`), or `operator` for API-triggered applies. */
   policy: string;
   reasons: readonly string[];
-  suppressed: readonly { wanted: unknown; reason: string }[];
+  suppressed: readonly { stage?: string; wanted: unknown; reason: string }[];
+  /** The policy's memory, stored with the decision (see DecisionBody.memory). */
+  memory?: unknown;
   /** Set when telemetry is stale or a model failed: hold the last applied state, say why. */
   failStatic?: string;
 }
@@ -37,7 +39,12 @@ export function decisionBody(
     ...(fields.current !== undefined ? { current: fields.current } : {}),
     desired: fields.desired,
     reasons: [...input.reasons],
-    suppressed: input.suppressed.map((s) => ({ wanted: s.wanted, reason: s.reason })),
+    suppressed: input.suppressed.map((s) => ({
+      ...(s.stage ? { stage: s.stage } : {}),
+      wanted: s.wanted,
+      reason: s.reason,
+    })),
+    ...(input.memory !== undefined ? { memory: input.memory } : {}),
     ...(fields.error !== undefined ? { error: fields.error } : {}),
   };
 }
@@ -60,8 +67,8 @@ export function compareRecords(a: DecisionRecord, b: DecisionRecord): number {
 }
 
 /**
- * A decision audit record: tags are `target`, `policy`, `outcome`, `control` (when set) and the
- * subject's tags, so the API can filter on any of them.
+ * A decision audit record: tags are `target`, `policy`, `control` (when set) and the subject's
+ * tags, so the API can filter on any of them (outcome is filtered from the body).
  */
 export function decisionRecord(
   timeMs: number,
@@ -72,11 +79,13 @@ export function decisionRecord(
     kind: 'decision',
     id,
     timeMs,
+    // No `outcome` tag: an enforced apply is recorded first as interrupted and rewritten with its
+    // outcome under the same id, and a record's tags must not change (InfluxDB keys points by
+    // tags: a changed tag would leave the first version behind as a second point).
     tags: {
       ...body.subject,
       target: body.target,
       policy: body.policy,
-      outcome: body.outcome,
       ...(body.control ? { control: body.control } : {}),
     },
     body,

@@ -76,9 +76,9 @@ describe('GuardedTarget modes and outcomes', () => {
       service: 'checkout',
       target: 'fake-1',
       policy: 'scaling',
-      outcome: 'dry_run',
       control: 'replicas',
     });
+    expect(record.body.outcome).toBe('dry_run');
   });
 
   it('enforce applies, confirms by reading back, and records one audit record (written ahead, then final)', async () => {

@@ -3,7 +3,7 @@ import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/
 import type { Clock } from '../core/clock.js';
 import type { Component, ComponentHealth } from '../core/component.js';
 import type { ErrorSampleSink } from '../core/error-samples.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, isRetryable } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Notifier } from '../core/notifier.js';
 import type { StoredRecord } from '../core/store.js';
@@ -89,6 +89,8 @@ export class AlertsService implements Component {
   private checkFailures = 0;
   private llmOutcomes: Record<string, number> = {};
   private started = false;
+  /** Incidents and silences still to be read from the store (it was down at start). */
+  private restorePending = false;
 
   constructor(private readonly options: AlertsServiceOptions) {
     const { config, clock, logger } = options;
@@ -133,7 +135,7 @@ export class AlertsService implements Component {
 
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started) return;
-    const { config, store, clock } = this.options;
+    const { config, clock } = this.options;
     const path = config.outbox.path ?? join(this.options.dataDir, 'alerts-outbox.sqlite');
     this.outbox = new Outbox({
       store: new OutboxStore(path),
@@ -146,28 +148,21 @@ export class AlertsService implements Component {
         result.thread ? this.recordThread(message.incidentId, message.notifier, result.thread) : undefined,
       ...(this.options.random ? { random: this.options.random } : {}),
     });
-    let restored: number;
+    let restored = 0;
     try {
-      const now = clock.now();
-      const incidents = await store.queryRecords({
-        kind: 'incident',
-        from: now - RESTORE_WINDOW_MS,
-        order: 'asc',
-        limit: 5_000,
-      });
-      const result = this.engine.restore(incidents);
-      restored = result.restored;
-      if (result.unreadable > 0) {
-        this.log.warn(
-          { unreadable: result.unreadable },
-          'some stored incidents could not be read back; left as they are',
-        );
-      }
-      await this.silences.load();
+      restored = await this.restore();
     } catch (err) {
-      await this.outbox.close();
-      this.outbox = undefined;
-      throw err;
+      if (!isRetryable(err)) {
+        await this.outbox.close();
+        this.outbox = undefined;
+        throw err;
+      }
+      // The store is down at start (an outage: it is spooling): restore on a later tick.
+      this.restorePending = true;
+      this.log.warn(
+        { err: errorMessage(err) },
+        'store unavailable: open incidents and silences restored later',
+      );
     }
     this.abort = new AbortController();
     signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
@@ -194,6 +189,27 @@ export class AlertsService implements Component {
     this.started = false;
   }
 
+  /** Restores open incidents and silences from the store; returns how many incidents. */
+  private async restore(): Promise<number> {
+    const { store, clock } = this.options;
+    const incidents = await store.queryRecords({
+      kind: 'incident',
+      from: clock.now() - RESTORE_WINDOW_MS,
+      order: 'asc',
+      limit: 5_000,
+    });
+    const result = this.engine.restore(incidents);
+    if (result.unreadable > 0) {
+      this.log.warn(
+        { unreadable: result.unreadable },
+        'some stored incidents could not be read back; left as they are',
+      );
+    }
+    await this.silences.load();
+    this.restorePending = false;
+    return result.restored;
+  }
+
   /** Feeds new anomalies, decisions and forecasts; writes the incidents they changed. */
   ingest(input: EngineInput): Promise<IngestStats> {
     return this.serial(async () => {
@@ -207,6 +223,7 @@ export class AlertsService implements Component {
   /** Resolves quiet incidents and queues the messages due now. */
   tick(): Promise<TickResult> {
     return this.serial(async () => {
+      if (this.restorePending) await this.restore();
       const now = this.options.clock.now();
       const outbox = this.requireOutbox();
       const notices = this.engine.tick(now, this.silences.all());

@@ -6,7 +6,7 @@ describe('collectors config', () => {
     const config = collectorsConfigSchema.parse({});
     expect(config.otlp).toMatchObject({
       enabled: true,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 4318,
       maxBodyBytes: 20 * 1024 * 1024,
     });

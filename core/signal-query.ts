@@ -1,5 +1,5 @@
 import { alignTime } from './rollup.js';
-import { isCountLike, signalValue, type SignalName, type SignalPoint } from './signals.js';
+import { isCountLike, needsHistogram, signalValue, type SignalName, type SignalPoint } from './signals.js';
 import type { RollupQuery, Store } from './store.js';
 import type { Tags } from './tags.js';
 
@@ -19,7 +19,7 @@ export interface SignalSeries {
  * and latencies omit them (unknown, not zero).
  */
 export async function querySignal(store: Store, query: SignalQuery): Promise<SignalSeries[]> {
-  const groups = await store.queryRollups(query);
+  const groups = await store.queryRollups({ ...query, histogram: needsHistogram(query.signal) });
   const first = alignTime(query.from, query.stepMs);
   return groups.map((group) => {
     const points: SignalPoint[] = [];

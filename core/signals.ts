@@ -50,6 +50,11 @@ export function signalValue(signal: SignalName, agg: RollupAggregate, stepMs: nu
   }
 }
 
+/** True for signals computed from histogram buckets (quantiles). */
+export function needsHistogram(signal: SignalName): boolean {
+  return QUANTILES[signal] !== undefined;
+}
+
 /** True for signals where a step without requests means "0", not "unknown". */
 export function isCountLike(signal: SignalName): boolean {
   return signal === 'count' || signal === 'request_rate';

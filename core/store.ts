@@ -57,6 +57,12 @@ export interface RollupQuery {
   where?: TagFilter;
   /** Tag keys to group by; series differing in other tags are merged. Empty: one series. */
   groupBy?: readonly string[];
+  /**
+   * Whether histogram buckets are wanted (default true); false returns empty histograms. Only
+   * quantiles need them, and they are the expensive part: InfluxDB keeps each bucket as a field,
+   * and reading a hundred sparse bucket fields costs many times the four scalar fields.
+   */
+  histogram?: boolean;
 }
 
 /**

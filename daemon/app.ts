@@ -8,6 +8,7 @@ import type { Store } from '../core/store.js';
 import type { HeadroomConfig } from './config/schema.js';
 import type { ApiRoutes } from './http/api-route.js';
 import { ApiServer } from './http/api-server.js';
+import { dashboardRoutes } from './http/dashboard/dashboard-routes.js';
 import { mountStatusRoutes, type StatusBody } from './http/routes/status.js';
 import type { AppContext, HeadroomModule, ModuleFactory } from './module.js';
 import { MODULES } from './modules/registry.js';
@@ -96,6 +97,9 @@ export class App {
         metricsHandler: (req, res) => telemetry.metricsHandler(req, res),
         readiness: () => this.readiness(),
         mountApi: (api) => this.mountApi(api),
+        mountRoot: (app) => {
+          app.use(dashboardRoutes());
+        },
       });
       await this.startComponent(this.api);
       this.log.info(
@@ -169,6 +173,8 @@ export class App {
     return {
       version: VERSION,
       instance: this.instance,
+      // The server's "now": the dashboard computes its time ranges from it, not the browser's clock.
+      nowMs: this.clock.now(),
       uptimeSeconds: Math.round((this.clock.now() - this.startedAtMs) / 1000),
       store: await this.storeHealth(),
       components,

@@ -45,7 +45,7 @@ export const detectionConfigSchema = z.strictObject({
     .default([
       {
         measurement: 'api_calls',
-        groupBy: ['provider', 'endpoint'],
+        groupBy: ['provider', 'endpoint', 'region'],
         signals: ['request_rate', 'error_ratio', 'latency_p95_ms'],
       },
       {

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
+import { redactUrl } from '../core/redact.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { StoreConfig } from './config.js';
@@ -34,5 +35,8 @@ export function createStore(config: StoreConfig, deps: CreateStoreDeps): Spooled
     logger: deps.logger,
     clock: deps.clock,
     dir: resolve(config.spool.dir ?? join(deps.dataDir, 'spool')),
+    identity: config.influx
+      ? `influx ${redactUrl(config.influx.url)} ${config.influx.database}`
+      : `embedded ${resolve(config.embedded.path ?? join(deps.dataDir, 'headroom.sqlite'))}`,
   });
 }

@@ -332,6 +332,23 @@ export function storeConformance(name: string, subject: ConformanceSubject): voi
         }
       });
 
+      it('leaves histograms out when asked to (histogram: false), at fine and coarse steps', async () => {
+        await store.write([
+          point(base, { provider: 'a', collector: 'c1' }, { count: 2, histogram: { 3: 2 } }),
+          point(
+            base,
+            { provider: 'b', collector: 'c1' },
+            { count: 5, durationMaxMs: 99, histogram: { 4: 5 } },
+          ),
+        ]);
+        for (const stepMs of [STEP_MS, 5 * MIN_MS]) {
+          const [group] = await store.queryRollups({ ...q(), stepMs, histogram: false });
+          expect(group?.points).toEqual([
+            { timeMs: base, count: 7, errors: 2, durationSumMs: 1000, durationMaxMs: 99, histogram: {} },
+          ]);
+        }
+      });
+
       it('writes and reads more points than one write batch holds', async () => {
         const points: RollupPoint[] = [];
         for (let s = 0; s < 40; s++) {

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { systemClock } from '../../core/clock.js';
-import { alignTime } from '../../core/rollup.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage, isRetryable } from '../../core/errors.js';
+import { alignTime, type RollupPoint } from '../../core/rollup.js';
 import type { Store } from '../../core/store.js';
 import { embeddedConfigSchema, influxConfigSchema } from '../../storage/config.js';
 import { EmbeddedStore } from '../../storage/embedded/embedded-store.js';
@@ -67,11 +69,15 @@ async function writeAll(store: Store, start: number, serverPid?: number): Promis
   for (let step = 0; step < STEPS; step++) {
     const t = start + step * STEP_MS;
     const points = series.map((s) => rollupAt(s, t, rnd));
-    const p = store.write(points).then(() => {
+    const p = writeWithRetry(store, points).then(() => {
       written += points.length;
     });
     inflight.add(p);
-    void p.finally(() => inflight.delete(p));
+    // Handled here; a failure still surfaces through Promise.race / Promise.all below.
+    p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
     if (inflight.size >= INFLIGHT) await Promise.race(inflight);
     const now = performance.now();
     if (now - lastReport > 30_000) {
@@ -88,8 +94,25 @@ async function writeAll(store: Store, start: number, serverPid?: number): Promis
   const server = serverPid ? ` , influxd CPU ${fmt(cpuSeconds(serverPid) - server0, 1)} s` : '';
   console.log(
     `  write: ${fmt(written)} points in ${fmt(seconds, 1)} s = ${fmt(written / seconds)} points/s ` +
-      `(this process CPU ${fmt((cpu.user + cpu.system) / 1e6, 1)} s${server}; load ${load()})`,
+      `(this process CPU ${fmt((cpu.user + cpu.system) / 1e6, 1)} s${server}; ${retries} write retries; load ${load()})`,
   );
+}
+
+let retries = 0;
+
+/** In the daemon the spool absorbs a failed write; here it is retried (and counted) instead. */
+async function writeWithRetry(store: Store, points: RollupPoint[]): Promise<void> {
+  for (;;) {
+    try {
+      await store.write(points);
+      return;
+    } catch (err) {
+      if (!isRetryable(err) || retries > 1_000) throw err;
+      retries++;
+      console.log(`  retrying a write: ${errorMessage(err)}`);
+      await sleep(1_000);
+    }
+  }
 }
 
 async function timeQuery(label: string, run: () => Promise<number>, runs = QUERY_RUNS): Promise<void> {
@@ -118,6 +141,22 @@ async function queries(store: Store, start: number): Promise<void> {
   await timeQuery(`1 series, ${HOURS} h, 10 s steps`, async () =>
     total(
       await store.queryRollups({ measurement: 'api_calls', ...day, stepMs: STEP_MS, where: one?.tags ?? {} }),
+    ),
+  );
+  await timeQuery(`1 series, ${HOURS} h, 10 s steps, scalars only (histogram: false)`, async () =>
+    total(
+      await store.queryRollups({
+        measurement: 'api_calls',
+        ...day,
+        stepMs: STEP_MS,
+        where: one?.tags ?? {},
+        histogram: false,
+      }),
+    ),
+  );
+  await timeQuery(`1 series, ${HOURS} h, 5 min steps`, async () =>
+    total(
+      await store.queryRollups({ measurement: 'api_calls', ...day, stepMs: 300_000, where: one?.tags ?? {} }),
     ),
   );
   await timeQuery(
@@ -151,6 +190,7 @@ async function queries(store: Store, start: number): Promise<void> {
 async function benchInflux(start: number): Promise<void> {
   console.log(`InfluxStore (InfluxDB 1.6.7, own influxd in a temp dir)`);
   const server = await InfluxServer.start();
+  cleanups.push(() => server.destroy());
   const store = new InfluxStore(
     influxConfigSchema.parse({
       url: server.url,
@@ -197,6 +237,14 @@ async function benchEmbedded(start: number): Promise<void> {
     await store.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Servers to stop if the run is interrupted, so no influxd outlives the benchmark. */
+const cleanups: (() => Promise<void>)[] = [];
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    void Promise.allSettled(cleanups.map((c) => c())).then(() => process.exit(130));
+  });
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ const URL_PATH = 14;
 const HTTP_TARGET = 15;
 const RPC_SERVICE = 16;
 const RPC_METHOD = 17;
+const CLOUD_REGION = 18;
 
 /**
  * The code of an attribute key, 0 for keys the rollup ignores. Compares by length first and then
@@ -53,7 +54,13 @@ function keyCode(key: string): number {
             ? RPC_SERVICE
             : 0;
     case 12:
-      return key === 'url.template' ? URL_TEMPLATE : key === 'peer.service' ? PEER_SERVICE : 0;
+      return key === 'url.template'
+        ? URL_TEMPLATE
+        : key === 'peer.service'
+          ? PEER_SERVICE
+          : key === 'cloud.region'
+            ? CLOUD_REGION
+            : 0;
     case 13:
       return key === 'net.peer.name' ? NET_PEER_NAME : 0;
     case 14:
@@ -79,10 +86,13 @@ function keyCode(key: string): number {
  * - template: `url.template` > `http.route` > `rpc.service/rpc.method`.
  * - path (only for the normalised fallback): `url.path` > path of `url.full` > `http.target` >
  *   path of `http.url`.
+ * - region of the called destination: `cloud.region` on the call itself (semantic conventions:
+ *   "when calling services or APIs deployed on a cloud, ... the region where the called
+ *   destination is deployed"), which wins over the caller's resource `cloud.region`.
  * One instance is reused for every span of a request (no allocation per span).
  */
 export class CallAttributes {
-  private readonly strings: string[] = new Array<string>(18).fill('');
+  private readonly strings: string[] = new Array<string>(19).fill('');
   private statusNew = Number.NaN;
   private statusOld = Number.NaN;
 
@@ -129,6 +139,11 @@ export class CallAttributes {
 
   peerService(): string {
     return this.strings[PEER_SERVICE] ?? '';
+  }
+
+  /** Region of the called destination (`cloud.region` on the call), or ''. */
+  calleeRegion(): string {
+    return this.strings[CLOUD_REGION] ?? '';
   }
 
   /** A low-cardinality endpoint template given by instrumentation, or ''. */

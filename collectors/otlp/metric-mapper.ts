@@ -162,6 +162,7 @@ export class MetricMapper {
     const endpoint = template !== '' ? template : tagger.endpoint('', attrs.path());
     if (
       resource.service.length > maxTagValueLength ||
+      attrs.calleeRegion().length > maxTagValueLength ||
       provider.length > maxTagValueLength ||
       endpoint.length > maxTagValueLength
     ) {
@@ -179,7 +180,7 @@ export class MetricMapper {
         provider,
         endpoint,
         method: normalizeMethod(attrs.method()),
-        region: resource.region,
+        region: (measurement === 'api_calls' && attrs.calleeRegion()) || resource.region,
         statusClass: outcome.statusClass,
       },
       timeMs,

@@ -223,6 +223,41 @@ describe('OpenTelemetry SDK → OTLP receiver → rollup → embedded store and 
     });
   });
 
+  it('tags a call with the region of the called destination when the span names one', async () => {
+    const provider = new NodeTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'checkout', 'cloud.region': 'eu-west-1' }),
+      spanProcessors: [
+        new BatchSpanProcessor(new ProtoTraceExporter({ url: `${harness.otlpUrl}/v1/traces` }), {
+          scheduledDelayMillis: 60_000,
+        }),
+      ],
+    });
+    const tracer = provider.getTracer('test');
+    const cases: [SpanKind, Attributes][] = [
+      // semconv cloud.region on a call: "the region where the called destination is deployed".
+      [SpanKind.CLIENT, { 'server.address': 'us-east.api.stripe.com', 'cloud.region': 'us-east-1' }],
+      [SpanKind.CLIENT, { 'server.address': 'api.stripe.com' }],
+      // On a SERVER span it says nothing about a callee: the resource's region stays.
+      [SpanKind.SERVER, { 'http.route': '/cart/:id', 'cloud.region': 'us-east-1' }],
+    ];
+    for (const [kind, attributes] of cases) {
+      tracer
+        .startSpan('GET', {
+          kind,
+          startTime: T0 + 1_000,
+          attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200, ...attributes },
+        })
+        .end(T0 + 1_050);
+    }
+    await provider.forceFlush();
+    await provider.shutdown();
+    await harness.flushThrough(T0 + 30_000);
+    const regions = async (measurement: 'api_calls' | 'inbound') =>
+      (await harness.store.listSeries({ measurement })).map((s) => s.tags.region).sort();
+    expect(await regions('api_calls')).toEqual(['eu-west-1', 'us-east-1']);
+    expect(await regions('inbound')).toEqual(['eu-west-1']);
+  });
+
   const metricCases: [Encoding, 'delta' | 'cumulative'][] = [
     ['json', 'delta'],
     ['protobuf', 'delta'],

@@ -70,6 +70,10 @@ export class TraceMapper {
           const provider = client ? tagger.provider(attrs.host(), attrs.peerService()) : '';
           const template = attrs.template();
           const endpoint = template !== '' ? template : tagger.endpoint('', attrs.path());
+          if (attrs.calleeRegion().length > maxTagValueLength) {
+            tally.reject(`spans with a service, host or route longer than ${maxTagValueLength} characters`);
+            continue;
+          }
           if (serviceTooLong || provider.length > maxTagValueLength || endpoint.length > maxTagValueLength) {
             tally.reject(`spans with a service, host or route longer than ${maxTagValueLength} characters`);
             continue;
@@ -83,7 +87,7 @@ export class TraceMapper {
             provider,
             endpoint,
             normalizeMethod(attrs.method()),
-            region,
+            (client && attrs.calleeRegion()) || region,
             outcome.statusClass,
             endMs,
             nowMs,

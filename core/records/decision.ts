@@ -27,6 +27,8 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /** A suppressed change: what the calculation wanted and why it did not happen. */
 export const suppressionSchema = z.object({
+  /** The policy stage that held the change back (calculate, stabilise, rate_limit, clamp). */
+  stage: z.string().optional(),
   wanted: z.unknown(),
   reason: z.string(),
 });
@@ -66,5 +68,10 @@ export const decisionBodySchema = z.object({
   error: z.string().optional(),
   /** Set on records of operator actions. */
   operator: operatorActionSchema.optional(),
+  /**
+   * The policy's own state for its next decision (stabilisation recommendation, circuits, AIMD
+   * limit): stored with the decision so a restarted daemon continues where it stopped.
+   */
+  memory: z.unknown().optional(),
 });
 export type DecisionBody = z.infer<typeof decisionBodySchema>;

@@ -55,6 +55,10 @@ export const telemetryConfigSchema = z.strictObject({
 export const controlConfigSchema = z.strictObject({
   /** How often the control loop runs: score closed steps, decide, act, alert. */
   intervalSeconds: z.number().int().min(1).max(3_600).default(10),
+  /** A policy whose subject has no telemetry newer than this holds its last state (fail-static). */
+  staleAfterSeconds: z.number().int().min(1).max(86_400).default(180),
+  /** An unchanged decision is recorded again at most this often; every change is recorded. */
+  unchangedRecordSeconds: z.number().int().min(0).max(86_400).default(300),
 });
 
 export const configSchema = z.strictObject({

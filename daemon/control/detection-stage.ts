@@ -26,6 +26,8 @@ export interface SeriesScore {
   readonly value: number;
   /** The detector's score, or the score of the alert it continues when suppressed. */
   readonly score: number;
+  /** What the detector considered normal for this point, when it says. */
+  readonly expected?: number;
   /** At or above the threshold, or a continuation of an alert the detector already raised. */
   readonly anomalous: boolean;
   readonly warmingUp: boolean;
@@ -293,6 +295,7 @@ export class DetectionStage {
       timeMs,
       value,
       score,
+      ...(finite(result.explanation.expected) ? { expected: result.explanation.expected } : {}),
       anomalous,
       warmingUp: result.explanation.warmingUp === true,
       explanation,

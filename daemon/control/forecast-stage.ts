@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../core/logger.js';
 import type { Clock } from '../../core/clock.js';
-import { HeadroomError } from '../../core/errors.js';
+import { errorMessage, HeadroomError, isRetryable } from '../../core/errors.js';
 import type { ForecastBody } from '../../core/records/index.js';
 import type { Store, StoredRecord } from '../../core/store.js';
 import { matchesFilter, seriesKey, type TagFilter } from '../../core/tags.js';
@@ -25,6 +25,8 @@ export interface ForecastStageOptions {
   logger: Logger;
   /** Absolute registry folder. */
   registryDir: string;
+  /** Steps younger than this are not read yet: their rollups may still be arriving. */
+  settleMs: number;
 }
 
 /**
@@ -37,6 +39,8 @@ export class ForecastStage {
   private readonly caches: HistoryCache[];
   private readonly latestByKey = new Map<string, StoredRecord<'forecast'>>();
   private readonly log: Logger;
+  /** Recent forecasts still to be read back (the store was down at start). */
+  private restorePending = false;
   private forecaster: PromotedForecaster | undefined;
   private retraining: Promise<RetrainReport> | undefined;
   private lastReport: RetrainReport | undefined;
@@ -69,14 +73,14 @@ export class ForecastStage {
 
   async start(): Promise<void> {
     this.forecaster = await PromotedForecaster.open(this.options.registryDir, this.log);
-    const now = this.options.clock.now();
-    const recent = await this.options.store.queryRecords({
-      kind: 'forecast',
-      from: now - 3_600_000,
-      limit: 5_000,
-      order: 'asc',
-    });
-    for (const record of recent) this.remember(record);
+    try {
+      await this.restoreRecent();
+    } catch (err) {
+      if (!isRetryable(err)) throw err;
+      // The store is down (the spool is taking writes): read them back on a later run.
+      this.restorePending = true;
+      this.log.warn({ err: errorMessage(err) }, 'store unavailable: recent forecasts restored later');
+    }
     this.log.info(
       {
         model: this.forecaster.artefact
@@ -85,6 +89,17 @@ export class ForecastStage {
       },
       'forecasting ready',
     );
+  }
+
+  private async restoreRecent(): Promise<void> {
+    const recent = await this.options.store.queryRecords({
+      kind: 'forecast',
+      from: this.options.clock.now() - 3_600_000,
+      limit: 5_000,
+      order: 'asc',
+    });
+    for (const record of recent) this.remember(record);
+    this.restorePending = false;
   }
 
   stop(): void {
@@ -96,6 +111,7 @@ export class ForecastStage {
   async run(): Promise<StoredRecord<'forecast'>[]> {
     const forecaster = this.forecaster;
     if (!forecaster) throw new HeadroomError('not_started', 'forecasting has not started');
+    if (this.restorePending) await this.restoreRecent();
     const { config, clock, store } = this.options;
     const now = clock.now();
     const stepMs = config.stepSeconds * 1000;
@@ -209,7 +225,7 @@ export class ForecastStage {
   }
 
   private async histories(now: number) {
-    for (const cache of this.caches) await cache.refresh(now);
+    for (const cache of this.caches) await cache.refresh(now - this.options.settleMs);
     return this.caches.flatMap((c) => c.histories());
   }
 

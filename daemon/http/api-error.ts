@@ -47,6 +47,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           field: 'path',
         },
       };
+    } else if (err instanceof HeadroomError && err.retryable) {
+      // A dependency that may come back (store unreachable): the client may retry.
+      status = 503;
+      res.setHeader('Retry-After', '5');
+      body = { error: { code: err.code, message: 'temporarily unavailable, retry later' } };
     } else if (isHttpError(err)) {
       // body-parser (it sets `type`): 400 malformed JSON, 413 too large, 415 bad charset.
       status = err.status;

@@ -48,7 +48,7 @@ export interface RouteSpec<
   params?: P;
   body?: B;
   response: { status?: 200 | 201; description: string; schema: R };
-  /** Errors besides those implied by the contract (400, 401, 403, 404, 413, 414, 415, 429, 500). */
+  /** Errors besides those implied by the contract (400, 401, 403, 404, 413, 414, 415, 429, 500, 503). */
   errors?: readonly ErrorStatus[];
   /** A request that succeeds and what it answers (checked against the schemas by tests). */
   examples: { request?: RequestExample; response: z.input<R> };
@@ -128,7 +128,8 @@ function impliedErrors(spec: {
   body?: unknown;
   errors?: readonly ErrorStatus[];
 }): ErrorStatus[] {
-  const errors = new Set<ErrorStatus>([401, 429, 500, ...(spec.errors ?? [])]);
+  // 503: any handler may meet the store unreachable (a retryable HeadroomError, api-error.ts).
+  const errors = new Set<ErrorStatus>([401, 429, 500, 503, ...(spec.errors ?? [])]);
   if (spec.query || spec.params || spec.body) errors.add(400);
   if (spec.auth === 'admin') errors.add(403);
   if (spec.params) errors.add(404);

@@ -75,7 +75,9 @@ export const ERROR_RESPONSES: Record<ErrorStatus, ErrorResponseDoc> = {
     example: { error: { code: 'internal', message: 'internal error' } },
   },
   503: {
-    description: 'A dependency is unavailable (e.g. the audit log could not be written); retry later.',
+    description:
+      'A dependency is unavailable (the store is unreachable, or the audit log could not be written); ' +
+      'retry later (`Retry-After` when the server knows).',
     example: {
       error: {
         code: 'audit_unavailable',

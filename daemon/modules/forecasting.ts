@@ -20,6 +20,8 @@ export const createForecastingModule: ModuleFactory = (ctx) => {
     clock: ctx.clock,
     logger: ctx.logger,
     registryDir,
+    // Rollups of a step arrive after it closes (collector grace): read as late as detection does.
+    settleMs: ctx.config.models.detection.lagSeconds * 1000,
   });
   ctx.services.forecasts = stage;
   ctx.scheduler.cron('forecast', config.forecastCron, async () => {

@@ -15,5 +15,5 @@ export const MODULES: readonly { readonly name: string; readonly create: ModuleF
   { name: 'alerts', create: createAlertsModule },
   { name: 'forecasting', create: createForecastingModule },
   { name: 'actuation', create: createActuationModule },
-  { name: 'control', create: createControlModule() },
+  { name: 'control', create: createControlModule },
 ];

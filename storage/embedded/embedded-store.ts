@@ -7,7 +7,13 @@ import type { Clock } from '../../core/clock.js';
 import { errorMessage, HeadroomError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { RecordKind } from '../../core/records/index.js';
-import { alignTime, type Measurement, type RollupPoint } from '../../core/rollup.js';
+import {
+  alignTime,
+  DEFAULT_ROLLUP_INTERVAL_MS,
+  type Measurement,
+  type RollupPoint,
+} from '../../core/rollup.js';
+import { HISTOGRAM_MAX_INDEX } from '../../core/histogram.js';
 import type {
   RecordQuery,
   RollupQuery,
@@ -18,7 +24,7 @@ import type {
   StoreHealth,
   StoredRecord,
 } from '../../core/store.js';
-import { matchesFilter, type Tags } from '../../core/tags.js';
+import type { Tags } from '../../core/tags.js';
 import { getMeter } from '../../core/telemetry.js';
 import type { EmbeddedConfig } from '../config.js';
 import { RollupGroups } from '../rollup-groups.js';
@@ -26,7 +32,14 @@ import { assertTagKey, filterMatchesNothing, storableFilter } from '../storable-
 import { validatePoints, validateRecords } from '../validate-writes.js';
 import { EmbeddedRecords } from './embedded-records.js';
 import { openSchema } from './embedded-schema.js';
-import { addEncodedHistogram, encodeHistogram, overlayHistograms } from './histogram-blob.js';
+import { SeriesIndex, type IndexedSeries } from './series-index.js';
+import {
+  addEncodedDense,
+  addEncodedHistogram,
+  encodeDense,
+  encodeHistogram,
+  overlayHistograms,
+} from './histogram-blob.js';
 
 const DAY_MS = 86_400_000;
 /** Points per transaction; the event loop gets a turn between transactions. */
@@ -34,13 +47,7 @@ const CHUNK_POINTS = 5_000;
 /** Series whose old rows are deleted per retention transaction. */
 const RETENTION_SERIES_PER_TX = 500;
 
-interface Series {
-  id: number;
-  measurement: Measurement;
-  tags: Tags;
-  sortKey: string;
-  lastMs: number;
-}
+type Series = IndexedSeries;
 
 export interface EmbeddedStoreDeps {
   logger: Logger;
@@ -59,18 +66,16 @@ export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   private db: Database.Database | undefined;
   private records: EmbeddedRecords | undefined;
-  private readonly series = new Map<string, Series>();
+  private readonly series = new SeriesIndex<Series>();
   private readonly logger: Logger;
   private readonly droppedOld: Counter;
   private retentionTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private statements:
-    | {
-        upsert: Database.Statement;
-        insertSeries: Database.Statement;
-        touchSeries: Database.Statement;
-        range: Database.Statement;
-      }
+    | Record<
+        'upsert' | 'insertSeries' | 'touchSeries' | 'range' | 'stepped' | 'steppedScalars',
+        Database.Statement
+      >
     | undefined;
 
   constructor(
@@ -107,6 +112,16 @@ export class EmbeddedStore implements Store {
     db.function('hist_overlay', { deterministic: true }, (previous, next) =>
       overlayHistograms(previous as Uint8Array, next as Uint8Array),
     );
+    // Sums encoded histograms inside SQLite, so a coarse-step query hands JS one row per step.
+    db.aggregate('hist_sum', {
+      deterministic: true,
+      start: () => new Float64Array(HISTOGRAM_MAX_INDEX + 1),
+      step: (acc: Float64Array, blob: unknown) => {
+        addEncodedDense(acc, blob as Uint8Array);
+        return acc;
+      },
+      result: (acc: Float64Array) => encodeDense(acc),
+    });
     this.statements = {
       upsert: db.prepare(
         `INSERT INTO rollups (series_id, time_ms, count, errors, duration_sum_ms, duration_max_ms, histogram)
@@ -117,6 +132,18 @@ export class EmbeddedStore implements Store {
       ),
       insertSeries: db.prepare(`INSERT INTO series (measurement, tags, last_ms) VALUES (?, ?, ?)`),
       touchSeries: db.prepare(`UPDATE series SET last_ms = ? WHERE id = ? AND last_ms < ?`),
+      stepped: db
+        .prepare(
+          `SELECT (time_ms / ?) * ? AS t, sum(count), sum(errors), sum(duration_sum_ms), max(duration_max_ms),
+             hist_sum(histogram) FROM rollups WHERE series_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY t`,
+        )
+        .raw(true),
+      steppedScalars: db
+        .prepare(
+          `SELECT (time_ms / ?) * ? AS t, sum(count), sum(errors), sum(duration_sum_ms), max(duration_max_ms),
+             NULL FROM rollups WHERE series_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY t`,
+        )
+        .raw(true),
       range: db
         .prepare(
           `SELECT time_ms, count, errors, duration_sum_ms, duration_max_ms, histogram FROM rollups
@@ -195,25 +222,37 @@ export class EmbeddedStore implements Store {
     const groupBy = [...new Set(query.groupBy ?? [])];
     groupBy.forEach(assertTagKey);
     if (query.to <= query.from || filterMatchesNothing(filter)) return [];
-    const { range } = this.open().statements;
+    const { range, stepped, steppedScalars } = this.open().statements;
     const groups = new RollupGroups();
     const step = query.stepMs;
-    for (const s of this.series.values()) {
-      if (s.measurement !== query.measurement || !matchesFilter(s.tags, filter)) continue;
+    const withHistogram = query.histogram !== false;
+    for (const s of this.series.matching(query.measurement, filter)) {
       const groupTags: Record<string, string> = {};
       for (const key of groupBy) {
         const value = s.tags[key];
         if (value !== undefined) groupTags[key] = value;
       }
       const steps = groups.group(groupTags);
-      const rows = this.sqlite(() => range.all(s.id, query.from, query.to) as unknown[][]);
+      // Up to one point per series per step: read rows as they are; coarser: aggregate in SQLite.
+      const rows = this.sqlite(
+        () =>
+          (step <= DEFAULT_ROLLUP_INTERVAL_MS
+            ? range.all(s.id, query.from, query.to)
+            : (withHistogram ? stepped : steppedScalars).all(
+                step,
+                step,
+                s.id,
+                query.from,
+                query.to,
+              )) as unknown[][],
+      );
       for (const row of rows) {
         const agg = groups.step(steps, alignTime(row[0] as number, step));
         agg.count += row[1] as number;
         agg.errors += row[2] as number;
         agg.durationSumMs += row[3] as number;
         if ((row[4] as number) > agg.durationMaxMs) agg.durationMaxMs = row[4] as number;
-        addEncodedHistogram(agg.histogram, row[5] as Buffer);
+        if (withHistogram && row[5]) addEncodedHistogram(agg.histogram, row[5] as Buffer);
       }
     }
     return groups.result();
@@ -222,13 +261,8 @@ export class EmbeddedStore implements Store {
   async listSeries(query: SeriesQuery = {}): Promise<SeriesInfo[]> {
     const filter = storableFilter(query.where);
     if (filterMatchesNothing(filter)) return [];
-    const out = [...this.series.values()]
-      .filter(
-        (s) =>
-          (!query.measurement || s.measurement === query.measurement) &&
-          (query.from === undefined || s.lastMs >= query.from) &&
-          matchesFilter(s.tags, filter),
-      )
+    const out = [...this.series.matching(query.measurement, filter)]
+      .filter((s) => query.from === undefined || s.lastMs >= query.from)
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
       .map((s) => ({ measurement: s.measurement, tags: s.tags }));
     return query.limit !== undefined ? out.slice(0, query.limit) : out;
@@ -312,7 +346,7 @@ export class EmbeddedStore implements Store {
   private remember(id: number, measurement: Measurement, tags: Tags, lastMs: number): Series {
     const key = seriesMapKey(measurement, tags);
     const s: Series = { id, measurement, tags, sortKey: key, lastMs };
-    this.series.set(key, s);
+    this.series.add(key, s);
     return s;
   }
 

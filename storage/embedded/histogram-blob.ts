@@ -39,3 +39,19 @@ export function overlayHistograms(previous: Uint8Array, next: Uint8Array): Buffe
   addEncodedHistogram(overlay, next);
   return encodeHistogram(Object.assign(merged, overlay));
 }
+
+/** Adds an encoded histogram into a dense accumulator (index → count), for SQL aggregation. */
+export function addEncodedDense(into: Float64Array, blob: Uint8Array): void {
+  const buf = Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  for (let at = 0; at + ENTRY_BYTES <= buf.length; at += ENTRY_BYTES) {
+    const i = buf[at] as number;
+    into[i] = (into[i] as number) + buf.readDoubleLE(at + 1);
+  }
+}
+
+/** Encodes the non-zero buckets of a dense accumulator. */
+export function encodeDense(dense: Float64Array): Buffer {
+  const h: SparseHistogram = {};
+  for (let i = 0; i < dense.length; i++) if ((dense[i] as number) > 0) h[i] = dense[i] as number;
+  return encodeHistogram(h);
+}

@@ -38,7 +38,15 @@ export function connectInflux(config: InfluxConfig): InfluxConnection {
   // Credentials may come in the URL (user:pass@host); explicit settings win.
   const username = config.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
   const password = config.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
-  const ca = config.caFile ? readFileSync(config.caFile) : undefined;
+  let ca: Buffer | undefined;
+  try {
+    ca = config.caFile ? readFileSync(config.caFile) : undefined;
+  } catch (err) {
+    throw new HeadroomError(
+      'config_invalid',
+      `store.influx.caFile: cannot read ${config.caFile}: ${errorMessage(err)}`,
+    );
+  }
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const client = new InfluxDB({
     host: url.hostname,

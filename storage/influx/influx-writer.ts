@@ -152,11 +152,12 @@ export class InfluxWriter {
       lane.timer = undefined;
       void this.drain(lane);
     } else if (!lane.timer && lane.lines.length > 0) {
+      // Not unref'd: a write is waiting on it. During shutdown it can be the last thing keeping
+      // the process alive, and an unref'd timer let Node exit with the write neither sent nor spooled.
       lane.timer = setTimeout(() => {
         lane.timer = undefined;
         this.schedule(lane, true);
       }, this.options.flushIntervalMs);
-      lane.timer.unref();
     }
   }
 

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchObservableCallback, Counter } from '@opentelemetry/api';
 import type { Clock } from '../../core/clock.js';
@@ -33,6 +35,12 @@ export interface SpooledStoreDeps {
   clock: Clock;
   /** Spool directory (config `dir`, or `<dataDir>/spool`). */
   dir: string;
+  /**
+   * Identity of the inner store (kind, URL without credentials, database). Once it has been
+   * reached from this spool directory, an unreachable store at a later start is an outage, not
+   * a misconfiguration: the daemon starts and spools instead of refusing to start.
+   */
+  identity?: string;
 }
 
 type Mode = 'direct' | 'spooling';
@@ -64,6 +72,8 @@ export class SpooledStore implements Store {
   private refusing = false;
   private refusedSinceWarn = 0;
   private state: 'new' | 'started' | 'stopped' = 'new';
+  /** False while the inner store could not be started (started from the replay loop). */
+  private innerStarted = false;
   private readonly removeGauges: () => void;
 
   constructor(
@@ -114,8 +124,11 @@ export class SpooledStore implements Store {
   }
 
   /**
-   * Opens the spool (re-reading what a previous run left), then starts the inner store, whose
-   * failure fails start-up. A non-empty spool is replayed in the background.
+   * Opens the spool (re-reading what a previous run left), then starts the inner store. Its
+   * failure fails start-up (a wrong URL should be loud), except when the failure is retryable
+   * and this spool directory has reached this very store before: then it is an outage, and the
+   * daemon starts spooling, starting the store from the replay loop once it answers. A non-empty
+   * spool is replayed in the background.
    */
   async start(signal?: AbortSignal): Promise<void> {
     this.spool = await Spool.open({
@@ -128,9 +141,16 @@ export class SpooledStore implements Store {
     if (this.spool.droppedAtOpen > 0) this.counters.dropped.add(this.spool.droppedAtOpen, { reason: 'torn' });
     try {
       await this.inner.start(signal);
+      this.innerStarted = true;
+      await this.rememberStore();
     } catch (err) {
-      await this.spool.close();
-      throw err;
+      if (!isRetryable(err) || !(await this.storeSeenBefore())) {
+        await this.spool.close();
+        throw err;
+      }
+      this.state = 'started';
+      this.enterSpooling(`unreachable at start: ${errorMessage(err)}`);
+      return;
     }
     this.state = 'started';
     if (!this.spool.isEmpty()) this.enterSpooling('spool not empty at start');
@@ -280,11 +300,39 @@ export class SpooledStore implements Store {
     });
   }
 
+  private markerPath(): string {
+    return join(this.deps.dir, 'store-identity');
+  }
+
+  /** Notes that this store was reached from this spool directory. */
+  private async rememberStore(): Promise<void> {
+    if (!this.deps.identity) return;
+    await writeFile(this.markerPath(), this.deps.identity).catch((err: unknown) =>
+      this.logger.warn({ err: errorMessage(err) }, 'cannot write the store identity marker'),
+    );
+  }
+
+  private async storeSeenBefore(): Promise<boolean> {
+    if (!this.deps.identity) return false;
+    const seen = await readFile(this.markerPath(), 'utf8').catch(() => undefined);
+    return seen === this.deps.identity;
+  }
+
   /** Replays the spool in order; back to direct writes once it is empty. */
   private async replay(): Promise<void> {
     const spool = this.spool as Spool;
     const stop = this.stopping.signal;
     let replayed = 0;
+    while (!this.innerStarted && !stop.aborted) {
+      try {
+        await this.inner.start(anySignal([AbortSignal.timeout(this.config.storeTimeoutMs), stop]));
+        this.innerStarted = true;
+        this.logger.info('store reachable: started, replaying the spool');
+      } catch (err) {
+        this.lastStoreError = errorMessage(err);
+        await sleep(this.config.retryIntervalMs, undefined, { signal: stop }).catch(() => undefined);
+      }
+    }
     while (!stop.aborted) {
       const batch = await spool.readBatch(REPLAY_BATCH_BYTES);
       if (batch.length === 0) {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { freePort } from '../helpers/free-port.js';
 import { repoRoot } from '../helpers/shared-dir.js';
+import { cliEnv } from '../helpers/cli-env.js';
 
 const run = promisify(execFile);
 
@@ -16,7 +17,7 @@ async function headroom(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ 
       process.execPath,
       [join(repoRoot(), 'bin', 'headroom.js'), ...args],
       {
-        env: { ...process.env, ...env },
+        env: cliEnv(env),
         timeout: 60_000,
       },
     );

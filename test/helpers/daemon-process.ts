@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.js';
 import { repoRoot } from './shared-dir.js';
+import { cliEnv } from './cli-env.js';
 
 export interface DaemonOptions {
   /** Config object written as YAML; `api.port` and `dataDir` are filled in when absent. */
@@ -52,10 +53,7 @@ export class DaemonProcess {
       `http://127.0.0.1:${otlpPort}`,
       dataDir,
       configPath,
-      {
-        ...process.env,
-        ...options.env,
-      },
+      cliEnv(options.env),
     );
     await daemon.spawn();
     return daemon;
@@ -82,7 +80,8 @@ export class DaemonProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    this.exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the daemon's last log lines are read by then.
+    this.exitCode = new Promise((resolve) => child.once('close', (code) => resolve(code)));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) break;

@@ -39,6 +39,10 @@ const seriesStatusSchema = z.object({
       timeMs: z.number().int().meta({ description: 'The latest step scored.' }),
       value: z.number(),
       score: z.number(),
+      expected: z
+        .number()
+        .optional()
+        .meta({ description: 'What the detector considered normal, when it says.' }),
       anomalous: z.boolean(),
       warmingUp: z
         .boolean()
@@ -143,6 +147,7 @@ export function mountAnomaliesRoutes(api: ApiRoutes, deps: AnomaliesRouteDeps): 
             timeMs: 1767621540000,
             value: 214,
             score: 0.12,
+            expected: 205,
             anomalous: false,
             warmingUp: false,
             explanation: 'p95 latency 214 ms (expected 160 ms–265 ms)',

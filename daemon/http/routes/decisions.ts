@@ -81,26 +81,23 @@ export function mountDecisionsRoutes(api: ApiRoutes, deps: DecisionsRouteDeps): 
         throw new ApiError(400, 'invalid_parameter', 'parameter "from": must be before "to"', 'from');
       }
       const where: Record<string, string> = {};
-      for (const key of [
-        'target',
-        'policy',
-        'outcome',
-        'control',
-        'service',
-        'provider',
-        'endpoint',
-      ] as const) {
+      for (const key of ['target', 'policy', 'control', 'service', 'provider', 'endpoint'] as const) {
         const value = q[key];
         if (value !== undefined) where[key] = value;
       }
-      const records = await deps.store.queryRecords({
-        kind: 'decision',
-        ...(q.from !== undefined ? { from: q.from } : {}),
-        ...(q.to !== undefined ? { to: q.to } : {}),
-        where,
-        order: q.order,
-        limit: q.limit,
-      });
+      // `outcome` is not a tag (it changes when an apply completes): filter after reading.
+      const records = (
+        await deps.store.queryRecords({
+          kind: 'decision',
+          ...(q.from !== undefined ? { from: q.from } : {}),
+          ...(q.to !== undefined ? { to: q.to } : {}),
+          where,
+          order: q.order,
+          limit: q.outcome ? Math.min(10_000, q.limit * 10) : q.limit,
+        })
+      )
+        .filter((r) => q.outcome === undefined || r.body.outcome === q.outcome)
+        .slice(0, q.limit);
       return {
         decisions: records.map((r) => ({
           id: r.id,

@@ -6,6 +6,10 @@ const HEALTH_STATES = ['ok', 'degraded', 'down', 'stopped'] as const;
 export const statusResponseSchema = z.object({
   version: z.string(),
   instance: z.string().meta({ description: 'This instance, as written in the `collector` tag.' }),
+  nowMs: z
+    .number()
+    .int()
+    .meta({ description: "The server's clock (epoch ms): the dashboard computes its time ranges from it." }),
   uptimeSeconds: z.number().int(),
   store: z.object({ kind: z.string(), state: z.enum(HEALTH_STATES), detail: z.string() }),
   components: z.array(z.object({ name: z.string(), state: z.enum(HEALTH_STATES), detail: z.string() })),
@@ -29,6 +33,7 @@ export function mountStatusRoutes(api: ApiRoutes, status: () => Promise<StatusBo
       response: {
         version: '0.1.0',
         instance: 'node-a',
+        nowMs: 1764072000000,
         uptimeSeconds: 3600,
         store: {
           kind: 'embedded',
