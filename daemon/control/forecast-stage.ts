@@ -38,6 +38,7 @@ export interface ForecastStageOptions {
 export class ForecastStage {
   private readonly caches: HistoryCache[];
   private readonly latestByKey = new Map<string, StoredRecord<'forecast'>>();
+  private latestRevision = 0;
   private readonly log: Logger;
   /** Recent forecasts still to be read back (the store was down at start). */
   private restorePending = false;
@@ -161,6 +162,11 @@ export class ForecastStage {
     return records;
   }
 
+  /** Changes whenever what `latest()` returns changes (the API caches its answers by it). */
+  revision(): number {
+    return this.latestRevision;
+  }
+
   /** Latest forecast of every series matching `where` (tags incl. signal and measurement). */
   latest(where?: TagFilter): StoredRecord<'forecast'>[] {
     return [...this.latestByKey.values()].filter((r) => matchesFilter(r.tags, where));
@@ -232,6 +238,9 @@ export class ForecastStage {
   private remember(record: StoredRecord<'forecast'>): void {
     const key = seriesKey('forecast', record.tags);
     const known = this.latestByKey.get(key);
-    if (!known || known.timeMs <= record.timeMs) this.latestByKey.set(key, record);
+    if (!known || known.timeMs <= record.timeMs) {
+      this.latestByKey.set(key, record);
+      this.latestRevision++;
+    }
   }
 }

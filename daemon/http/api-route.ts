@@ -10,6 +10,7 @@ import type {
 } from './api-registry.js';
 import type { ApiAuth } from './auth.js';
 import type { ErrorStatus } from './error-responses.js';
+import { SerializedJson } from './serialized-json.js';
 import { parseRequest } from './validate.js';
 
 /** Where routes go: the /api/v1 router, the auth middleware and the OpenAPI registry. */
@@ -48,11 +49,14 @@ export interface RouteSpec<
   params?: P;
   body?: B;
   response: { status?: 200 | 201; description: string; schema: R };
-  /** Errors besides those implied by the contract (400, 401, 403, 404, 413, 414, 415, 429, 500, 503). */
+  /** Errors besides those implied by the contract (400, 401, 403, 404, 413, 414, 415, 429, 431, 500, 503). */
   errors?: readonly ErrorStatus[];
   /** A request that succeeds and what it answers (checked against the schemas by tests). */
   examples: { request?: RequestExample; response: z.input<R> };
-  /** Returns the JSON body of the success response; throws ApiError for the others. */
+  /**
+   * Returns the JSON body of the success response (or a SerializedJson of it, sent as it is);
+   * throws ApiError for the others.
+   */
   handler: (input: RouteInput<Q, P, B>) => unknown;
 }
 
@@ -93,7 +97,12 @@ export function defineRoute<
     if (spec.body) req.body ??= {}; // express.json leaves a request without a body undefined
     const body = spec.body ? parseRequest(spec.body, req, 'body') : undefined;
     const result = await spec.handler({ query, params, body, req } as RouteInput<Q, P, B>);
-    res.status(status).json(result);
+    if (result instanceof SerializedJson) {
+      res.status(status).type('application/json').setHeader('ETag', result.etag);
+      res.send(result.text);
+    } else {
+      res.status(status).json(result);
+    }
   };
   const handlers = spec.auth === 'admin' ? [api.auth.requireAdmin, handle] : [handle];
   api.router[spec.method](spec.path, ...handlers);
@@ -133,7 +142,10 @@ function impliedErrors(spec: {
   if (spec.query || spec.params || spec.body) errors.add(400);
   if (spec.auth === 'admin') errors.add(403);
   if (spec.params) errors.add(404);
-  if (spec.query) errors.add(414);
+  if (spec.query) {
+    errors.add(414);
+    errors.add(431);
+  }
   if (spec.body) {
     errors.add(413);
     errors.add(415);

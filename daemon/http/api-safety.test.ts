@@ -81,6 +81,14 @@ describe('API safety: limits, JSON errors, headers', () => {
       414,
       'query_too_long',
     ],
+    [
+      // Refused by Node's parser before any route runs (api-server answerClientErrors).
+      'a request line over 16 KiB',
+      `/api/v1/forecasts?provider=${'a'.repeat(17 * 1024)}`,
+      {},
+      431,
+      'headers_too_large',
+    ],
   ] as const)('%s: %i as JSON', async (_name, path, init, status, code) => {
     const res = await call(`${t.url}${path}`, init as RequestInit);
     expect(res.status).toBe(status);

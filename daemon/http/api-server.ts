@@ -17,6 +17,7 @@ import { errorHandler, notFound } from './api-error.js';
 import { ApiRegistry } from './api-registry.js';
 import { mountMethodFallbacks, type ApiRoutes } from './api-route.js';
 import { createApiAuth, type ApiAuth } from './auth.js';
+import { answerClientErrors } from './client-errors.js';
 import { createApiRateLimit } from './rate-limit.js';
 import { MAX_JSON_BODY, queryLengthLimit, requireJsonBody } from './request-limits.js';
 import { registerRootOperations } from './root-operations.js';
@@ -111,6 +112,7 @@ export class ApiServer implements Component {
       ? createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, this.app)
       : createHttpServer(this.app);
     server.keepAliveTimeout = 65_000;
+    answerClientErrors(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {

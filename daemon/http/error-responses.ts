@@ -15,7 +15,7 @@ export const errorBodySchema = z
   .meta({ id: 'Error' });
 
 /** HTTP statuses an operation may document besides its success response. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 414 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 414 | 415 | 429 | 431 | 500 | 503;
 
 interface ErrorResponseDoc {
   description: string;
@@ -69,6 +69,12 @@ export const ERROR_RESPONSES: Record<ErrorStatus, ErrorResponseDoc> = {
   429: {
     description: 'Too many requests from this client; retry after `Retry-After` seconds.',
     example: { error: { code: 'rate_limited', message: 'too many requests: retry after 12 s' } },
+  },
+  431: {
+    description: 'Request line and headers over 16 KiB (refused before routing).',
+    example: {
+      error: { code: 'headers_too_large', message: 'the request line and headers may be at most 16 KiB' },
+    },
   },
   500: {
     description: 'Unexpected failure (details are logged, never returned).',

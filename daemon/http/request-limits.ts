@@ -3,7 +3,7 @@ import { ApiError } from './api-error.js';
 
 /**
  * Longest query string accepted. The longest real one (a signal query with a few repeated tag
- * filters) is well under 1 KiB; Node itself refuses request heads over 16 KiB (431, no body).
+ * filters) is well under 1 KiB; Node itself refuses request heads over 16 KiB (431, answered as JSON by client-errors.ts).
  */
 export const MAX_QUERY_BYTES = 8 * 1024;
 

@@ -34,7 +34,7 @@ export const createForecastingModule: ModuleFactory = (ctx) => {
     name: 'forecasting',
     components: [{ name: 'forecasting', start: () => stage.start(), stop: async () => stage.stop() }],
     mountRoutes(api) {
-      mountForecastsRoutes(api, { latest: (where) => stage.latest(where) });
+      mountForecastsRoutes(api, { latest: (where) => stage.latest(where), revision: () => stage.revision() });
       mountModelsRoutes(api, { registry: stage.registry, status: () => stage.status() });
     },
     status: () => stage.status(),

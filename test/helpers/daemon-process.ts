@@ -114,6 +114,11 @@ export class DaemonProcess {
     await this.exitCode;
   }
 
+  /** The running daemon's process id (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Everything the daemon printed so far (last 20 KB). */
   log(): string {
     return this.output;

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { StoredRecord } from '../../../core/store.js';
 import type { TagFilter } from '../../../core/tags.js';
 import { defineRoute, type ApiRoutes } from '../api-route.js';
+import { ResponseCache } from '../response-cache.js';
 import { parseDurationMs, tagFilterOf, tagFilterParams } from './query-params.js';
 
 export interface ForecastsRouteDeps {
   /** Latest forecast per series (from memory). */
   latest(where?: TagFilter): StoredRecord<'forecast'>[];
+  /** Changes whenever `latest` would answer differently. */
+  revision(): number;
 }
 
 const horizonParam = z.string().transform((text, ctx) => {
@@ -48,6 +51,9 @@ export const forecastsResponseSchema = z.object({ forecasts: z.array(forecastSch
 
 /** GET /forecasts (forecasting module). */
 export function mountForecastsRoutes(api: ApiRoutes, deps: ForecastsRouteDeps): void {
+  // Dashboards poll the same few queries while forecasts change once per run: each answer is
+  // serialised once per query and forecast revision (bench/api measures the difference).
+  const cache = new ResponseCache();
   defineRoute(api, {
     method: 'get',
     path: '/forecasts',
@@ -80,31 +86,37 @@ export function mountForecastsRoutes(api: ApiRoutes, deps: ForecastsRouteDeps): 
         ],
       },
     },
-    handler: ({ query: q }) => {
-      const where: Record<string, string | readonly string[]> = { ...tagFilterOf(q), signal: q.signal };
-      if (q.measurement) where.measurement = q.measurement;
-      const forecasts = deps.latest(where).map((record) => {
-        const f = record.body;
-        const steps =
-          q.horizon === undefined ? f.p50.length : Math.min(f.p50.length, Math.ceil(q.horizon / f.stepMs));
-        const points = [];
-        for (let i = 0; i < steps; i++) {
-          points.push({ t: f.startMs + i * f.stepMs, p10: f.p10[i]!, p50: f.p50[i]!, p90: f.p90[i]! });
-        }
-        const { signal: _signal, measurement: _m, ...tags } = record.tags;
-        return {
-          tags,
-          signal: f.signal,
-          measurement: f.measurement,
-          issuedMs: record.timeMs,
-          stepMs: f.stepMs,
-          model: f.model,
-          ...(f.backtest ? { backtest: f.backtest } : {}),
-          ...(f.note ? { note: f.note } : {}),
-          points,
-        };
-      });
-      return { forecasts };
-    },
+    handler: ({ query: q }) => cache.get(deps.revision(), JSON.stringify(q), () => forecastsOf(deps, q)),
   });
+}
+
+/** The response body: each matching series' latest forecast, cut to the horizon. */
+function forecastsOf(
+  deps: ForecastsRouteDeps,
+  q: z.output<typeof forecastsQuerySchema>,
+): z.input<typeof forecastsResponseSchema> {
+  const where: Record<string, string | readonly string[]> = { ...tagFilterOf(q), signal: q.signal };
+  if (q.measurement) where.measurement = q.measurement;
+  const forecasts = deps.latest(where).map((record) => {
+    const f = record.body;
+    const steps =
+      q.horizon === undefined ? f.p50.length : Math.min(f.p50.length, Math.ceil(q.horizon / f.stepMs));
+    const points = [];
+    for (let i = 0; i < steps; i++) {
+      points.push({ t: f.startMs + i * f.stepMs, p10: f.p10[i]!, p50: f.p50[i]!, p90: f.p90[i]! });
+    }
+    const { signal: _signal, measurement: _m, ...tags } = record.tags;
+    return {
+      tags,
+      signal: f.signal,
+      measurement: f.measurement,
+      issuedMs: record.timeMs,
+      stepMs: f.stepMs,
+      model: f.model,
+      ...(f.backtest ? { backtest: f.backtest } : {}),
+      ...(f.note ? { note: f.note } : {}),
+      points,
+    };
+  });
+  return { forecasts };
 }
