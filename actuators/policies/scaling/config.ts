@@ -73,6 +73,28 @@ export const scalingPolicyConfigSchema = z
         maxScale: z.number().positive().default(5),
       })
       .prefault({}),
+    /**
+     * Shortfall budget against the stock HPA (see violation-budget.ts): the policy runs a
+     * shadow HPA on the same load and, after every interval, widens the forecast band when its
+     * own replicas fell short and narrows it when the HPA's would have fallen short and its own
+     * did not, so its shortfalls track `ratio` × the HPA's. `hpa` sets the band scale in place of
+     * `forecastCalibration`; `off` leaves the band to `forecastCalibration`.
+     */
+    violationBudget: z
+      .strictObject({
+        mode: z.enum(['hpa', 'off']).default('hpa'),
+        /** Share of the HPA's shortfalls the policy aims for (< 1 leaves a margin). */
+        ratio: z.number().positive().max(1).default(0.8),
+        /** Step of log(scale) per shortfall. */
+        gain: z.number().positive().max(1).default(0.05),
+        minScale: z.number().positive().default(0.05),
+        maxScale: z.number().positive().default(5),
+        /** The shadow HPA's settings: the Kubernetes defaults. */
+        hpaTargetUtilization: z.number().gt(0).max(1).default(0.8),
+        hpaTolerance: z.number().min(0).max(1).default(0.1),
+        hpaDownStabilizationSeconds: z.number().min(0).max(86_400).default(300),
+      })
+      .prefault({}),
     /** Forecast steps beyond now + startup delay that the replicas must also carry. */
     lookaheadSeconds: z.number().min(0).max(86_400).default(0),
     scaleUp: directionSchema({ stabilizationWindowSeconds: 0, tolerance: 0.1 }).prefault({}),

@@ -4,6 +4,7 @@ import type { PastDecision } from '../../../core/policy.js';
 import type { ReplicasState } from '../../../core/actuator.js';
 import { scalingPolicyConfigSchema, type ScalingPolicyConfigInput } from './config.js';
 import { scalingPolicy, type ScalingInput, type ScalingMemory } from './scaling-policy.js';
+import type { ViolationBudget } from './violation-budget.js';
 
 const NOW = Date.UTC(2026, 0, 5, 12, 0, 0);
 const STEP = 60_000;
@@ -48,6 +49,15 @@ const cases: Case[] = [
   // calculate: the larger of current load and forecast wins
   {
     name: 'forecast larger than current load wins',
+    current: 4,
+    load: 35,
+    p90: [40, 62, 20],
+    want: 7,
+    reason: /forecast p90 \(band × 1, shortfall budget: 0 own vs 0 for a shadow HPA so far\) peaks at 62/,
+  },
+  {
+    name: 'without the shortfall budget the band is calibrated online',
+    config: { violationBudget: { mode: 'off' } },
     current: 4,
     load: 35,
     p90: [40, 62, 20],
@@ -352,5 +362,76 @@ describe('scalingPolicy', () => {
     });
     expect(decision.desired.replicas).toBe(6);
     expect(decision.changed).toBe(false);
+  });
+
+  describe('with the shortfall budget against a shadow HPA', () => {
+    const config = scalingPolicyConfigSchema.parse({
+      service: 'api',
+      capacityPerReplica: 10,
+      startupDelaySeconds: 60,
+      violationBudget: { mode: 'hpa' },
+    });
+    /** A budget one interval old, holding `scale`, whose own pool and shadow HPA hold `replicas`. */
+    function budget(scale: number, replicas: number): ViolationBudget {
+      const before = NOW - STEP;
+      const pool = { spec: replicas, starting: [], sinceMs: before };
+      return {
+        scale,
+        own: pool,
+        hpa: { pool, recent: [[before, replicas]] },
+        violations: { own: 0, hpa: 0 },
+      };
+    }
+    // p90 peaks at 62 within the delay, p50 there is 55.8: band × s sizes on 55.8 + 6.2 s.
+    it.each([
+      {
+        name: 'first decision: band as published, 62 needs 7',
+        memory: undefined,
+        load: 35,
+        want: 7,
+        scale: 1,
+      },
+      { name: 'narrowed band: 58.9 needs 6', memory: budget(0.5, 5), load: 35, want: 6, scale: 0.5 },
+      { name: 'widened band: 74.4 needs 8', memory: budget(3, 5), load: 35, want: 8, scale: 3 },
+      {
+        name: 'the shadow HPA (5 replicas = 50) was short of 55 and the policy (7) was not: narrower',
+        memory: budget(1, 7),
+        load: 55,
+        want: 7,
+        scale: Math.exp(-0.05 * 0.8),
+      },
+      {
+        name: 'the policy (3 replicas = 30) was short of 35 and the shadow HPA (5) was not: wider',
+        memory: budget(1, 3),
+        load: 35,
+        want: 7,
+        scale: Math.exp(0.05),
+      },
+    ])('$name', ({ memory, load, want, scale }) => {
+      const hpaMemory = memory && { ...memory, hpa: budget(1, 5).hpa };
+      const replicas = memory?.own?.spec;
+      const decision = scalingPolicy({
+        nowMs: NOW,
+        current: replicas === undefined ? undefined : { replicas },
+        config,
+        history:
+          replicas === undefined || !hpaMemory
+            ? []
+            : [
+                {
+                  timeMs: NOW - STEP,
+                  desired: { replicas },
+                  memory: { recommendation: replicas, budget: hpaMemory },
+                },
+              ],
+        currentLoad: load,
+        forecast: forecast([40, 62, 20]),
+      });
+      expect(decision.desired.replicas).toBe(want);
+      expect(decision.memory.budget?.scale).toBeCloseTo(scale, 12);
+      expect(decision.memory.calibration).toBeUndefined();
+      expect(decision.memory.budget?.own?.spec).toBe(want);
+      expect(decision.reasons.join('\n')).toMatch(/shortfall budget: \d+ own vs \d+ for a shadow HPA/);
+    });
   });
 });

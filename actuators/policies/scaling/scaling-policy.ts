@@ -6,14 +6,17 @@ import { forecastPeak } from '../forecast-peak.js';
 import { stabiliseRecommendation } from '../stabilise-recommendation.js';
 import { pendingThreshold, updateCalibration, type BandCalibration } from './band-calibration.js';
 import type { ScalingPolicyConfig } from './config.js';
+import { commitBudget, updateBudget, type ViolationBudget } from './violation-budget.js';
 
 /**
  * What the scaling policy remembers per decision: the raw recommendation its windows need and
- * the state of the forecast band calibration.
+ * the state of whichever sets the forecast band: the online calibration or the shortfall budget
+ * against a shadow HPA.
  */
 export interface ScalingMemory {
   readonly recommendation: number;
   readonly calibration?: BandCalibration;
+  readonly budget?: ViolationBudget;
 }
 
 /** Inputs of one scaling decision for one service. */
@@ -44,7 +47,10 @@ const EPSILON = 1e-9;
  *    because a scale-down takes effect at once while getting a replica back takes the startup
  *    delay: what is decided now must carry every interval until a new replica could serve.
  *    No change within the tolerance; scale-in only when forecast and current load both ask
- *    for fewer replicas (a missing signal blocks scale-in, never scale-up).
+ *    for fewer replicas (a missing signal blocks scale-in, never scale-up). The band from p50 to
+ *    the quantile is scaled by the online calibration (exceedance rate → 1 − quantile) or, with
+ *    `violationBudget.mode: hpa`, by the shortfall budget (own shortfalls → ratio × a shadow
+ *    HPA's on the same load; see violation-budget.ts).
  * 2. stabilise: separate up/down windows over past recommendations.
  * 3. rate limit: at most `maxChanges` per period, at most `maxStepPercent` per move.
  * 4. clamp to [minReplicas, maxReplicas].
@@ -59,13 +65,29 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
   // 1. calculate
   const toMs = nowMs + (config.startupDelaySeconds + config.lookaheadSeconds) * 1000;
   const level = config.forecastQuantile;
-  const online = config.forecastCalibration.mode === 'online';
-  const { scale } = online
+  const vb = config.violationBudget;
+  const budget =
+    vb.mode === 'hpa'
+      ? updateBudget(last?.memory.budget, input.currentLoad, nowMs, current, {
+          ...vb,
+          capacityPerReplica: config.capacityPerReplica,
+          targetUtilization: vb.hpaTargetUtilization,
+          tolerance: vb.hpaTolerance,
+          downStabilizationSeconds: vb.hpaDownStabilizationSeconds,
+          minReplicas: config.minReplicas,
+          maxReplicas: config.maxReplicas,
+          startupDelaySeconds: config.startupDelaySeconds,
+        })
+      : undefined;
+  // The budget, when on, sets the band in place of the online calibration.
+  const online = vb.mode === 'off' && config.forecastCalibration.mode === 'online';
+  const { scale: aciScale } = online
     ? updateCalibration(last?.memory.calibration, input.currentLoad, nowMs, {
         level,
         ...config.forecastCalibration,
       })
     : { scale: 1 };
+  const scale = budget ? budget.scale : aciScale;
   const peak = input.forecast ? forecastPeak(input.forecast, level, nowMs, toMs, scale) : undefined;
   const floor =
     config.forecastCalibration.target === 'need' &&
@@ -91,7 +113,7 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
   else details.push('current load unknown');
   if (peak && needFromForecast !== undefined) {
     details.push(
-      `forecast p${Math.round(level * 100)}${online ? ` (band × ${fmt(scale)}, calibrated online)` : ''} peaks at ${fmt(peak.value)} at ${iso(peak.atMs)} ` +
+      `forecast p${Math.round(level * 100)}${bandNote(scale, online, budget)} peaks at ${fmt(peak.value)} at ${iso(peak.atMs)} ` +
         `(within startup delay ${config.startupDelaySeconds} s + lookahead ${config.lookaheadSeconds} s), ` +
         `needs ${fmt(needFromForecast)} replicas`,
     );
@@ -108,6 +130,7 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
       held,
       held,
       calibration,
+      budget,
       [`holding ${held} replicas: no load signal and no forecast`, ...details],
       [],
     );
@@ -203,7 +226,7 @@ export function scalingPolicy(input: ScalingInput): ScalingDecision {
       reason: `${value} replicas is outside [${config.minReplicas}, ${config.maxReplicas}]`,
     });
   }
-  return finish(input, clamped, recommendation, calibration, details, suppressed);
+  return finish(input, clamped, recommendation, calibration, budget, details, suppressed);
 }
 
 /** 5. record: the summary reason first, then what the calculation saw. */
@@ -212,6 +235,7 @@ function finish(
   replicas: number,
   recommendation: number,
   calibration: BandCalibration | undefined,
+  budget: ViolationBudget | undefined,
   details: string[],
   suppressed: Suppression<ReplicasState>[],
 ): ScalingDecision {
@@ -229,8 +253,23 @@ function finish(
     changed,
     reasons,
     suppressed,
-    memory: calibration ? { recommendation, calibration } : { recommendation },
+    memory: {
+      recommendation,
+      ...(calibration ? { calibration } : {}),
+      ...(budget
+        ? { budget: commitBudget(budget, replicas, input.nowMs, input.config.startupDelaySeconds) }
+        : {}),
+    },
   };
+}
+
+/** How the forecast band was scaled, for the reasons. */
+function bandNote(scale: number, online: boolean, budget: ViolationBudget | undefined): string {
+  if (budget) {
+    const { own, hpa } = budget.violations;
+    return ` (band × ${fmt(scale)}, shortfall budget: ${own} own vs ${hpa} for a shadow HPA so far)`;
+  }
+  return online ? ` (band × ${fmt(scale)}, calibrated online)` : '';
 }
 
 function fmt(x: number): string {
