@@ -1,5 +1,6 @@
 import { backtestCommand } from './backtest.js';
 import type { CliCommand } from './command.js';
+import { demoCommand } from './demo.js';
 import { detectCommand } from './detect.js';
 import { retrainCommand } from './retrain.js';
 import { simulateScalingCommand } from './simulate-scaling.js';
@@ -8,6 +9,7 @@ import { startCommand } from './start.js';
 /** Every `headroom` subcommand, sorted by name. Lazy imports keep `detect` free of tfjs etc. */
 export const COMMANDS: readonly CliCommand[] = [
   backtestCommand,
+  demoCommand,
   detectCommand,
   retrainCommand,
   simulateScalingCommand,
