@@ -1,6 +1,7 @@
 import { backtestCommand } from './backtest.js';
 import type { CliCommand } from './command.js';
 import { demoCommand } from './demo.js';
+import { demoFleetCommand } from './demo-fleet.js';
 import { detectCommand } from './detect.js';
 import { retrainCommand } from './retrain.js';
 import { simulateScalingCommand } from './simulate-scaling.js';
@@ -10,6 +11,7 @@ import { startCommand } from './start.js';
 export const COMMANDS: readonly CliCommand[] = [
   backtestCommand,
   demoCommand,
+  demoFleetCommand,
   detectCommand,
   retrainCommand,
   simulateScalingCommand,

@@ -1,21 +1,10 @@
 import { recordValue, type SparseHistogram } from '../../core/histogram.js';
 import type { Measurement, RollupPoint } from '../../core/rollup.js';
+import { seededRandom } from '../../models/forecasters/seeded-random.js';
 import { PROVIDERS, SERVICES, type Scenario, type ServiceSpec } from './scenario.js';
 
 /** Collector tag of backfilled points: never the same series as the live collector's. */
 export const BACKFILL_COLLECTOR = 'demo-backfill';
-
-/** Small deterministic PRNG (mulberry32): the same history on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A log-normal latency around `medianMs` (the shape real API latencies have). */
 export function logNormalMs(random: () => number, medianMs: number, sigma = 0.35): number {

@@ -54,8 +54,9 @@ export function demoConfig(options: DemoConfigOptions): Readonly<HeadroomConfig>
         catchUpMinutes: 60,
         detector: {
           type: 'novelty',
-          // An hour of 5 s steps is backfilled; the detectors learn on the first 10 minutes of it.
-          warmupPoints: 120,
+          // An hour of 5 s steps (720) is backfilled: the detectors learn nearly all of it before
+          // they score, so the synthetic history's own extremes raise no incidents.
+          warmupPoints: 700,
           // Short hold so a degradation lasting a minute keeps reporting (default: 50 points).
           suppression: { holdPoints: 2, refractoryPoints: 4 },
         },

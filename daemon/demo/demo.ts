@@ -10,7 +10,7 @@ import { MODULES } from '../modules/registry.js';
 import { createStore } from '../../storage/create-store.js';
 import { backfillPoints } from './backfill.js';
 import { demoConfig } from './demo-config.js';
-import { Fleet } from './fleet.js';
+import { FleetProcess } from './fleet-process.js';
 import { Narrator, type NarrationEvent } from './narrator.js';
 import { Scenario } from './scenario.js';
 import { SlackSink, type SlackSinkMessage } from './slack-sink.js';
@@ -33,7 +33,7 @@ export interface DemoOptions {
 
 const ROLLUP_MS = 5_000;
 /** The history is backfilled and the daemon started; the fleet exports from this much later. */
-const LEAD_MS = 15_000;
+const LEAD_MS = 20_000;
 const HISTORY_MS = 26 * 3_600_000;
 
 /**
@@ -51,7 +51,7 @@ export class Demo {
     readonly apiUrl: string,
     readonly otlpUrl: string,
     readonly sink: SlackSink | undefined,
-    private readonly fleet: Fleet,
+    private readonly fleet: FleetProcess,
     private readonly cleanup: { dataDir?: string; log: WriteStream },
     print: (line: string) => void,
   ) {
@@ -90,9 +90,13 @@ export class Demo {
     const startMs = Math.ceil((Date.now() + LEAD_MS) / ROLLUP_MS) * ROLLUP_MS;
     const scenario = new Scenario(startMs, speed);
     scenarioRef.current = scenario;
-    let fleet: Fleet;
+    let fleet: FleetProcess;
     try {
-      fleet = await Fleet.start(scenario);
+      fleet = await FleetProcess.start({
+        startMs,
+        speed,
+        otlpTracesUrl: `http://127.0.0.1:${otlpPort}/v1/traces`,
+      });
     } catch (err) {
       await sink?.stop();
       log.end();
@@ -156,7 +160,6 @@ export class Demo {
     print(timelineText(scenario));
     const waitMs = startMs - Date.now();
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
-    fleet.startExporting(`${otlpUrl}/v1/traces`);
     print(
       `${stamp(Date.now(), startMs)} fleet exporting OTLP: checkout and feed calling payments (us-east, eu-west), messaging and storage`,
     );

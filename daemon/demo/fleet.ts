@@ -2,7 +2,8 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer }
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { poisson, seededRandom } from './backfill.js';
+import { seededRandom } from '../../models/forecasters/seeded-random.js';
+import { poisson } from './backfill.js';
 import { FakeProvider } from './fake-provider.js';
 import { PROVIDERS, SERVICES, type ProviderName, type Scenario, type ServiceSpec } from './scenario.js';
 
