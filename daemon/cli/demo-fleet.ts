@@ -6,10 +6,14 @@ export const demoFleetCommand: CliCommand = {
   register(program, run) {
     program
       .command('demo-fleet', { hidden: true })
-      .requiredOption('--start-ms <ms>', 'scenario start (epoch ms); spans are exported from then on', Number)
+      .requiredOption(
+        '--anchor-ms <ms>',
+        'end of the backfilled history (epoch ms): the daily surge is anchored there',
+        Number,
+      )
       .requiredOption('--speed <factor>', 'scenario speed', Number)
       .requiredOption('--otlp-traces-url <url>', "Headroom's OTLP/HTTP traces endpoint")
-      .action((opts: { startMs: number; speed: number; otlpTracesUrl: string }) =>
+      .action((opts: { anchorMs: number; speed: number; otlpTracesUrl: string }) =>
         run(async () => {
           const { runFleet } = await import('../demo/run-fleet.js');
           return runFleet(opts);

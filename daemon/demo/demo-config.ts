@@ -62,13 +62,13 @@ export function demoConfig(options: DemoConfigOptions): Readonly<HeadroomConfig>
         },
       },
       forecasting: {
-        // Seasonal naive over yesterday at a 10 s step: it has seen the daily surge.
+        // Seasonal naive over yesterday at a 30 s step (the backfill's): it has seen the daily surge.
         model: 'seasonal-naive-daily',
-        stepSeconds: 10,
+        stepSeconds: 30,
         horizonMinutes: 10,
         historyDays: 2,
         evaluationDays: 0.25,
-        forecastCron: '*/10 * * * * *',
+        forecastCron: '*/15 * * * * *',
         retrainCron: '0 0 1 1 *',
       },
     },

@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Store } from '../../core/store.js';
 import type { HeadroomConfig } from '../config/schema.js';
 import { App } from '../app.js';
 import { readDetectorState, writeDetectorState } from '../control/detector-state-file.js';
@@ -87,13 +88,14 @@ export class Demo {
     });
     const log = createWriteStream(join(dataDir, 'headroom.log'), { flags: 'a' });
     const logger = createLogger(config.log, log);
-    const startMs = Math.ceil((Date.now() + LEAD_MS) / ROLLUP_MS) * ROLLUP_MS;
-    const scenario = new Scenario(startMs, speed);
-    scenarioRef.current = scenario;
+    // History ends at the anchor; the fleet exports from then on, or later if the daemon (its
+    // backfill into a slow InfluxDB) takes longer to start, the gap then being backfilled too.
+    const anchorMs = Math.ceil((Date.now() + LEAD_MS) / ROLLUP_MS) * ROLLUP_MS;
+    const planned = new Scenario(anchorMs, speed);
     let fleet: FleetProcess;
     try {
       fleet = await FleetProcess.start({
-        startMs,
+        anchorMs,
         speed,
         otlpTracesUrl: `http://127.0.0.1:${otlpPort}/v1/traces`,
       });
@@ -105,26 +107,27 @@ export class Demo {
     print(
       `Headroom demo: starting Headroom on ${options.influxUrl ? `InfluxDB at ${options.influxUrl}` : `the embedded store in ${dataDir}`}; backfilling ${HISTORY_MS / 3_600_000} h of history…`,
     );
+    let store: Store | undefined;
     const app = new App({
       config,
       logger,
       createStore: ({ config: c, dataDir: d, logger: l, clock }) =>
-        createStore(c.store, { dataDir: d, logger: l, clock }),
+        (store = createStore(c.store, { dataDir: d, logger: l, clock })),
       modules: [
         {
           // Before any module reads the store: detectors catch up on the last hour, forecasters
           // read yesterday, so both start from history rather than from nothing.
           name: 'demo-backfill',
           create: async (ctx) => {
-            const points = backfillPoints(scenario, {
-              endMs: startMs,
+            const points = backfillPoints(planned, {
+              endMs: anchorMs,
               historyMs: HISTORY_MS,
               fineMs: 3_600_000,
-              coarseStepMs: 10_000,
+              coarseStepMs: 30_000,
               fineStepMs: ROLLUP_MS,
             });
             for (let i = 0; i < points.length; i += 5_000) await ctx.store.write(points.slice(i, i + 5_000));
-            await seedDetectionCursors(ctx.config, ctx.dataDir, startMs - 3_600_000);
+            await seedDetectionCursors(ctx.config, ctx.dataDir, anchorMs - 3_600_000);
             return { name: 'demo-backfill', components: [] };
           },
         },
@@ -142,6 +145,24 @@ export class Demo {
     }
     const apiUrl = app.apiUrl()!;
     const otlpUrl = `http://127.0.0.1:${otlpPort}`;
+    const startMs = Math.max(anchorMs, Math.ceil((Date.now() + 2_000) / ROLLUP_MS) * ROLLUP_MS);
+    const scenario = new Scenario(anchorMs, speed, startMs);
+    scenarioRef.current = scenario;
+    if (startMs > anchorMs) {
+      const gap = backfillPoints(
+        planned,
+        {
+          endMs: startMs,
+          historyMs: startMs - anchorMs,
+          fineMs: startMs - anchorMs,
+          coarseStepMs: ROLLUP_MS,
+          fineStepMs: ROLLUP_MS,
+        },
+        startMs,
+      );
+      await store!.write(gap);
+    }
+    fleet.begin(startMs);
     const demo = new Demo(
       app,
       scenario,

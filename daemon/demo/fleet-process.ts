@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadroomError } from '../../core/errors.js';
-import { FLEET_READY } from './run-fleet.js';
+import { FLEET_READY, startLine } from './run-fleet.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'headroom.js');
 
@@ -15,7 +15,7 @@ export class FleetProcess {
   }
 
   static async start(options: {
-    startMs: number;
+    anchorMs: number;
     speed: number;
     otlpTracesUrl: string;
   }): Promise<FleetProcess> {
@@ -27,8 +27,8 @@ export class FleetProcess {
       [
         BIN,
         'demo-fleet',
-        '--start-ms',
-        String(options.startMs),
+        '--anchor-ms',
+        String(options.anchorMs),
         '--speed',
         String(options.speed),
         '--otlp-traces-url',
@@ -56,6 +56,11 @@ export class FleetProcess {
       );
     }
     return fleet;
+  }
+
+  /** The fleet exports spans and runs the incident timeline from `startMs` on. */
+  begin(startMs: number): void {
+    this.child.stdin!.write(startLine(startMs));
   }
 
   /** Asks the fleet to stop (it flushes its spans) and waits; kills it after 15 s. */

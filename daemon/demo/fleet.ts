@@ -28,7 +28,12 @@ export class Fleet {
   /** Requests sent and failed calls, for the narration. */
   readonly counts = { requests: 0, calls: 0, failedCalls: 0 };
 
-  private constructor(private readonly scenario: Scenario) {}
+  private constructor(private scenario: Scenario) {}
+
+  /** The final timeline (its incident anchored where the demo really started). */
+  setScenario(scenario: Scenario): void {
+    this.scenario = scenario;
+  }
 
   /**
    * Starts the providers and the load without exporting yet (connections and JIT warm up while

@@ -115,9 +115,9 @@ export const SERVICES: readonly ServiceSpec[] = [
 const TIMELINE_S = {
   incidentStart: 30,
   incidentEnd: 80,
-  surgeStart: 170,
-  surgeEnd: 230,
-  end: 300,
+  surgeStart: 200,
+  surgeEnd: 260,
+  end: 330,
 } as const;
 
 /** How a provider region behaves now: latency multiplier and error ratio. */
@@ -127,10 +127,12 @@ export interface Degradation {
 }
 
 /**
- * The demo's timeline, anchored at `startMs` and compressed by `speed`: the compressed day, the
- * payments incident in the primary region and the checkout surge. The surge also happened at
- * this time of day on the previous days (a daily promotion), which is what lets a forecaster
- * see it coming; the incident did not.
+ * The demo's timeline, compressed by `speed`: the compressed day, the checkout surge (anchored at
+ * `anchorMs`, the end of the backfilled history: it also happened at this time of day on the
+ * previous days, a daily promotion, which is what lets a forecaster see it coming) and the
+ * payments incident in the primary region (anchored at `startMs`, when the fleet starts
+ * exporting, which may be later than planned when the daemon is slow to start; history has no
+ * incident).
  */
 export class Scenario {
   /** Length of one compressed "day" (divides 24 h, so yesterday has the same phase). */
@@ -140,10 +142,12 @@ export class Scenario {
   readonly endMs: number;
 
   constructor(
-    readonly startMs: number,
+    readonly anchorMs: number,
     readonly speed = 1,
+    readonly startMs = anchorMs,
   ) {
     const at = (s: number) => startMs + Math.round((s * 1000) / speed);
+    const fromAnchor = (s: number) => anchorMs + Math.round((s * 1000) / speed);
     const cycles = Math.max(1, Math.round(DAY_MS / (240_000 / speed)));
     this.dayMs = DAY_MS / cycles;
     this.incident = {
@@ -153,12 +157,12 @@ export class Scenario {
       region: 'us-east',
     };
     this.surge = {
-      fromMs: at(TIMELINE_S.surgeStart),
-      toMs: at(TIMELINE_S.surgeEnd),
+      fromMs: fromAnchor(TIMELINE_S.surgeStart),
+      toMs: fromAnchor(TIMELINE_S.surgeEnd),
       service: 'checkout',
       factor: 3,
     };
-    this.endMs = at(TIMELINE_S.end);
+    this.endMs = Math.max(at(TIMELINE_S.end), fromAnchor(TIMELINE_S.end));
   }
 
   /** Inbound requests per second of `service` at `timeMs` (history and live alike). */
