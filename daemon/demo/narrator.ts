@@ -84,7 +84,7 @@ export class Narrator {
     const since = this.options.sinceMs;
     const [anomalies, incidents, decisions] = await Promise.all([
       this.get<{ anomalies: ApiAnomaly[] }>(`/api/v1/anomalies?from=${since}&limit=500`),
-      this.get<{ incidents: ApiIncident[] }>(`/api/v1/incidents?from=${since}&limit=100`),
+      this.get<{ incidents: ApiIncident[] }>(`/api/v1/incidents?from=${since - 60_000}&limit=100`),
       this.get<{ decisions: ApiDecision[] }>(`/api/v1/decisions?from=${since}&order=asc&limit=1000`),
     ]);
     for (const a of [...anomalies.anomalies].sort((x, y) => x.timeMs - y.timeMs)) this.onAnomaly(a);
