@@ -3,7 +3,8 @@ import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/
 import type { Clock } from '../core/clock.js';
 import type { Component, ComponentHealth } from '../core/component.js';
 import type { ErrorSampleSink } from '../core/error-samples.js';
-import { errorMessage, isRetryable } from '../core/errors.js';
+import { DeferredLoad } from '../core/deferred-load.js';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Notifier } from '../core/notifier.js';
 import type { StoredRecord } from '../core/store.js';
@@ -89,8 +90,9 @@ export class AlertsService implements Component {
   private checkFailures = 0;
   private llmOutcomes: Record<string, number> = {};
   private started = false;
-  /** Incidents and silences still to be read from the store (it was down at start). */
-  private restorePending = false;
+  /** Open incidents and silences, read back at start or on a later tick if the store was down. */
+  private restoring: DeferredLoad | undefined;
+  private restored = 0;
 
   constructor(private readonly options: AlertsServiceOptions) {
     const { config, clock, logger } = options;
@@ -148,21 +150,17 @@ export class AlertsService implements Component {
         result.thread ? this.recordThread(message.incidentId, message.notifier, result.thread) : undefined,
       ...(this.options.random ? { random: this.options.random } : {}),
     });
-    let restored = 0;
+    this.restoring = new DeferredLoad(
+      () => this.restore(),
+      this.log,
+      'open incidents and silences restored later',
+    );
     try {
-      restored = await this.restore();
+      await this.restoring.start();
     } catch (err) {
-      if (!isRetryable(err)) {
-        await this.outbox.close();
-        this.outbox = undefined;
-        throw err;
-      }
-      // The store is down at start (an outage: it is spooling): restore on a later tick.
-      this.restorePending = true;
-      this.log.warn(
-        { err: errorMessage(err) },
-        'store unavailable: open incidents and silences restored later',
-      );
+      await this.outbox.close();
+      this.outbox = undefined;
+      throw err;
     }
     this.abort = new AbortController();
     signal?.addEventListener('abort', () => this.abort.abort(), { once: true });
@@ -172,7 +170,7 @@ export class AlertsService implements Component {
     this.log.info(
       {
         notifiers: this.notifiers.map((n) => `${n.name} (${n.kind})`),
-        restored,
+        restored: this.restored,
         silences: this.silences.list('active').length,
         outbox: path,
       },
@@ -189,8 +187,8 @@ export class AlertsService implements Component {
     this.started = false;
   }
 
-  /** Restores open incidents and silences from the store; returns how many incidents. */
-  private async restore(): Promise<number> {
+  /** Restores open incidents and silences from the store. */
+  private async restore(): Promise<void> {
     const { store, clock } = this.options;
     const incidents = await store.queryRecords({
       kind: 'incident',
@@ -206,8 +204,7 @@ export class AlertsService implements Component {
       );
     }
     await this.silences.load();
-    this.restorePending = false;
-    return result.restored;
+    this.restored = result.restored;
   }
 
   /** Feeds new anomalies, decisions and forecasts; writes the incidents they changed. */
@@ -223,7 +220,7 @@ export class AlertsService implements Component {
   /** Resolves quiet incidents and queues the messages due now. */
   tick(): Promise<TickResult> {
     return this.serial(async () => {
-      if (this.restorePending) await this.restore();
+      await this.restoring?.ensure();
       const now = this.options.clock.now();
       const outbox = this.requireOutbox();
       const notices = this.engine.tick(now, this.silences.all());

@@ -1,6 +1,7 @@
 import type { Actuation, ControlKind, ControlStates } from '../../core/actuator.js';
 import type { Clock } from '../../core/clock.js';
-import { errorMessage, isRetryable } from '../../core/errors.js';
+import { DeferredLoad } from '../../core/deferred-load.js';
+import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Decision, PastDecision } from '../../core/policy.js';
 import type { Store, StoredRecord } from '../../core/store.js';
@@ -65,8 +66,8 @@ export class PolicyActuation implements ActuationStage {
   private readonly plans: Planned[];
   private readonly remembered = new Map<string, Remembered>();
   private readonly log: Logger;
-  /** Decision history still to be loaded (the store was down at start). */
-  private loadPending = false;
+  /** Decision history (policy memory): without it policies hold rather than forget a cooldown. */
+  private history: DeferredLoad | undefined;
 
   constructor(private readonly options: PolicyActuationOptions) {
     this.log = options.logger.child({ component: 'actuation' });
@@ -74,15 +75,13 @@ export class PolicyActuation implements ActuationStage {
   }
 
   /** Reloads each policy's recent decisions (and so its memory) from the audit records. */
-  async load(): Promise<void> {
-    try {
-      await this.loadHistory();
-    } catch (err) {
-      if (!isRetryable(err)) throw err;
-      // Without their memory policies could repeat a step a cooldown forbids: hold until it loads.
-      this.loadPending = true;
-      this.log.warn({ err: errorMessage(err) }, 'store unavailable: policies hold until their history loads');
-    }
+  load(): Promise<void> {
+    this.history = new DeferredLoad(
+      () => this.loadHistory(),
+      this.log,
+      'policies hold until their history loads',
+    );
+    return this.history.start();
   }
 
   private async loadHistory(): Promise<void> {
@@ -104,12 +103,11 @@ export class PolicyActuation implements ActuationStage {
         };
       }
     }
-    this.loadPending = false;
   }
 
   async run(signal: AbortSignal): Promise<StoredRecord<'decision'>[]> {
     if (this.plans.length === 0) return [];
-    if (this.loadPending) await this.loadHistory();
+    await this.history?.ensure();
     await this.options.signals.refresh();
     const out: StoredRecord<'decision'>[] = [];
     for (const plan of this.plans) {

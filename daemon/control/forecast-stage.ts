@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../core/logger.js';
 import type { Clock } from '../../core/clock.js';
-import { errorMessage, HeadroomError, isRetryable } from '../../core/errors.js';
+import { DeferredLoad } from '../../core/deferred-load.js';
+import { HeadroomError } from '../../core/errors.js';
 import type { ForecastBody } from '../../core/records/index.js';
 import type { Store, StoredRecord } from '../../core/store.js';
 import { matchesFilter, seriesKey, type TagFilter } from '../../core/tags.js';
@@ -40,8 +41,8 @@ export class ForecastStage {
   private readonly latestByKey = new Map<string, StoredRecord<'forecast'>>();
   private latestRevision = 0;
   private readonly log: Logger;
-  /** Recent forecasts still to be read back (the store was down at start). */
-  private restorePending = false;
+  /** Recent forecasts read back at start, or on a later run when the store was down. */
+  private recent: DeferredLoad | undefined;
   private forecaster: PromotedForecaster | undefined;
   private retraining: Promise<RetrainReport> | undefined;
   private lastReport: RetrainReport | undefined;
@@ -74,14 +75,8 @@ export class ForecastStage {
 
   async start(): Promise<void> {
     this.forecaster = await PromotedForecaster.open(this.options.registryDir, this.log);
-    try {
-      await this.restoreRecent();
-    } catch (err) {
-      if (!isRetryable(err)) throw err;
-      // The store is down (the spool is taking writes): read them back on a later run.
-      this.restorePending = true;
-      this.log.warn({ err: errorMessage(err) }, 'store unavailable: recent forecasts restored later');
-    }
+    this.recent = new DeferredLoad(() => this.restoreRecent(), this.log, 'recent forecasts restored later');
+    await this.recent.start();
     this.log.info(
       {
         model: this.forecaster.artefact
@@ -100,7 +95,6 @@ export class ForecastStage {
       order: 'asc',
     });
     for (const record of recent) this.remember(record);
-    this.restorePending = false;
   }
 
   stop(): void {
@@ -112,7 +106,7 @@ export class ForecastStage {
   async run(): Promise<StoredRecord<'forecast'>[]> {
     const forecaster = this.forecaster;
     if (!forecaster) throw new HeadroomError('not_started', 'forecasting has not started');
-    if (this.restorePending) await this.restoreRecent();
+    await this.recent?.ensure();
     const { config, clock, store } = this.options;
     const now = clock.now();
     const stepMs = config.stepSeconds * 1000;

@@ -14,7 +14,7 @@ import { fitHoltWinters, interpolateBand, type HoltWintersFit } from './holt-win
 import { emptyBand, sanitiseBand, type QuantileArrays } from './quantile-band.js';
 import { seasonPeriods } from './season-periods.js';
 import { prefixSums, trailingScale } from './series-scale.js';
-import type { WalkForwardForecaster } from './walk-forward-forecaster.js';
+import { forecastFromEnd, type WalkForwardForecaster } from './walk-forward-forecaster.js';
 
 export interface HoltWintersOptions {
   /** 'auto' adds the weekly season when every training series holds a week and two days. */
@@ -88,18 +88,8 @@ export class HoltWinters implements WalkForwardForecaster {
     );
   }
 
-  async forecast(history: RegularSeries, horizonSteps: number): Promise<Forecast> {
-    const n = history.values.length;
-    const origins = new Int32Array(horizonSteps).fill(n - 1);
-    const horizons = Int32Array.from({ length: horizonSteps }, (_, k) => k + 1);
-    const band = await this.forecastOrigins(history, origins, horizons);
-    return {
-      startMs: history.startMs + n * history.stepMs,
-      stepMs: history.stepMs,
-      ...band,
-      modelId: this.id,
-      modelVersion: this.version,
-    };
+  forecast(history: RegularSeries, horizonSteps: number): Promise<Forecast> {
+    return forecastFromEnd(this, history, horizonSteps);
   }
 
   async forecastOrigins(

@@ -4,7 +4,7 @@ import type { RegularSeries } from '../../core/time-series.js';
 import { fillGaps } from './fill-gaps.js';
 import { empiricalQuantiles, emptyBand, sanitiseBand, type QuantileArrays } from './quantile-band.js';
 import { seasonPeriods } from './season-periods.js';
-import type { WalkForwardForecaster } from './walk-forward-forecaster.js';
+import { forecastFromEnd, type WalkForwardForecaster } from './walk-forward-forecaster.js';
 
 /** 'none' is last-value persistence: the fallback when not even one day of history exists. */
 export type NaiveSeason = 'daily' | 'weekly' | 'none';
@@ -50,18 +50,8 @@ export class SeasonalNaive implements WalkForwardForecaster {
 
   async fit(): Promise<void> {}
 
-  async forecast(history: RegularSeries, horizonSteps: number): Promise<Forecast> {
-    const n = history.values.length;
-    const origins = new Int32Array(horizonSteps).fill(n - 1);
-    const horizons = Int32Array.from({ length: horizonSteps }, (_, k) => k + 1);
-    const band = await this.forecastOrigins(history, origins, horizons);
-    return {
-      startMs: history.startMs + n * history.stepMs,
-      stepMs: history.stepMs,
-      ...band,
-      modelId: this.id,
-      modelVersion: this.version,
-    };
+  forecast(history: RegularSeries, horizonSteps: number): Promise<Forecast> {
+    return forecastFromEnd(this, history, horizonSteps);
   }
 
   async forecastOrigins(

@@ -1,4 +1,4 @@
-import type { Forecaster } from '../../core/forecaster.js';
+import type { Forecast, Forecaster } from '../../core/forecaster.js';
 import type { RegularSeries } from '../../core/time-series.js';
 import type { QuantileArrays } from './quantile-band.js';
 
@@ -17,4 +17,23 @@ export interface WalkForwardForecaster extends Forecaster {
   /** Fewest history steps this model needs to forecast a series with this step size. */
   minHistorySteps(stepMs: number): number;
   forecastOrigins(series: RegularSeries, origins: Int32Array, horizons: Int32Array): Promise<QuantileArrays>;
+}
+
+/** `Forecaster.forecast` in terms of `forecastOrigins`: every horizon from the last value. */
+export async function forecastFromEnd(
+  model: Pick<WalkForwardForecaster, 'id' | 'version' | 'forecastOrigins'>,
+  history: RegularSeries,
+  horizonSteps: number,
+): Promise<Forecast> {
+  const n = history.values.length;
+  const origins = new Int32Array(horizonSteps).fill(n - 1);
+  const horizons = Int32Array.from({ length: horizonSteps }, (_, k) => k + 1);
+  const band = await model.forecastOrigins(history, origins, horizons);
+  return {
+    startMs: history.startMs + n * history.stepMs,
+    stepMs: history.stepMs,
+    ...band,
+    modelId: model.id,
+    modelVersion: model.version,
+  };
 }

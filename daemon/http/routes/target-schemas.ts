@@ -103,7 +103,7 @@ export const examplePauseRecord = {
   kind: 'decision' as const,
   id: '0mk1bt2o0-000d-2b9e60a1d4f7',
   timeMs: T,
-  tags: { target: 'edge-proxy', policy: 'operator', outcome: 'paused' },
+  tags: { target: 'edge-proxy', policy: 'operator' },
   body: {
     target: 'edge-proxy',
     targetKind: 'webhook',

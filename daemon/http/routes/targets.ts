@@ -116,7 +116,6 @@ export function mountTargetsRoutes(api: ApiRoutes, deps: TargetsRouteDeps): void
         target: exampleTarget,
         record: {
           ...examplePauseRecord,
-          tags: { ...examplePauseRecord.tags, outcome: 'resumed' },
           body: {
             ...examplePauseRecord.body,
             outcome: 'resumed',

@@ -104,7 +104,6 @@ export async function seedExampleData(store: Store, nowMs: number): Promise<void
         provider: 'stripe',
         target: 'edge-proxy',
         policy: 'cache-ttl',
-        outcome: 'dry_run',
         control: 'cache_ttl',
       },
       body: {
